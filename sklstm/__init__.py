@@ -1,0 +1,19 @@
+"""sklstm: scikit-learn estimators of recurrent neural networks (LSTM, GRU) built on skorch."""
+
+from .classification import SequenceClassifier
+from .forecasting import GRUForecaster, LSTMForecaster
+from .impute import TimeSeriesImputer, reinstate_missing_timestamps
+from .windowing import Sequences, SequenceWindower, make_sequences
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "GRUForecaster",
+    "LSTMForecaster",
+    "SequenceClassifier",
+    "SequenceWindower",
+    "Sequences",
+    "TimeSeriesImputer",
+    "make_sequences",
+    "reinstate_missing_timestamps",
+]

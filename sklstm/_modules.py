@@ -1,0 +1,139 @@
+"""PyTorch modules behind the estimators. They know nothing of scikit-learn.
+
+Inputs are ``(batch, n_timesteps, n_features)`` (``batch_first``). Each module standardises its
+input with buffers fitted by the estimator, so the scale travels with the weights.
+"""
+
+import torch
+from torch import nn
+from torch.nn.utils.rnn import pack_padded_sequence
+
+_CELLS = {"lstm": nn.LSTM, "gru": nn.GRU}
+
+
+def _make_rnn(cell, input_size, hidden_size, num_layers, bidirectional, dropout):
+    return _CELLS[cell](
+        input_size=input_size,
+        hidden_size=hidden_size,
+        num_layers=num_layers,
+        bidirectional=bidirectional,
+        # torch applies dropout between stacked layers only; it warns for a single layer.
+        dropout=dropout if num_layers > 1 else 0.0,
+        batch_first=True,
+    )
+
+
+def _last_hidden(h_n, num_layers, bidirectional):
+    """Final hidden state of the top layer, both directions concatenated: (batch, D * hidden)."""
+    if isinstance(h_n, tuple):  # LSTM returns (h_n, c_n)
+        h_n = h_n[0]
+    if bidirectional:
+        return torch.cat([h_n[-2], h_n[-1]], dim=1)
+    return h_n[-1]
+
+
+class _Standardise(nn.Module):
+    def __init__(self, n_features):
+        super().__init__()
+        self.register_buffer("mean", torch.zeros(n_features))
+        self.register_buffer("scale", torch.ones(n_features))
+
+    def forward(self, x):
+        return (x - self.mean) / self.scale
+
+
+class RecurrentRegressor(nn.Module):
+    """Recurrent encoder with a direct dense head or a recurrent decoder (seq2seq).
+
+    ``direct``: encoder -> final hidden state -> [dense + ReLU] -> linear -> ``horizon`` values.
+    ``seq2seq``: encoder -> final hidden state repeated ``horizon`` times -> recurrent decoder ->
+    per-step linear (the weather tutorial's RepeatVector/TimeDistributed model). The decoder is
+    fed the context only, never targets, so training and prediction see the same inputs.
+    """
+
+    def __init__(
+        self,
+        n_features=1,
+        horizon=1,
+        hidden_size=64,
+        num_layers=1,
+        cell="lstm",
+        bidirectional=False,
+        dropout=0.0,
+        architecture="direct",
+        dense_size=None,
+    ):
+        super().__init__()
+        self.horizon = horizon
+        self.num_layers = num_layers
+        self.bidirectional = bidirectional
+        self.architecture = architecture
+        self.scaler = _Standardise(n_features)
+        self.encoder = _make_rnn(cell, n_features, hidden_size, num_layers, bidirectional, dropout)
+        context_size = hidden_size * (2 if bidirectional else 1)
+        self.dropout = nn.Dropout(dropout)
+        if architecture == "seq2seq":
+            self.decoder = _make_rnn(
+                cell, context_size, hidden_size, num_layers, bidirectional, dropout
+            )
+            head_in, head_out = context_size, 1
+        else:
+            self.decoder = None
+            head_in, head_out = context_size, horizon
+        layers = []
+        if dense_size:
+            layers += [nn.Linear(head_in, dense_size), nn.ReLU()]
+            head_in = dense_size
+        layers.append(nn.Linear(head_in, head_out))
+        self.head = nn.Sequential(*layers)
+
+    def forward(self, X):
+        _, h_n = self.encoder(self.scaler(X))
+        context = self.dropout(_last_hidden(h_n, self.num_layers, self.bidirectional))
+        if self.decoder is None:
+            return self.head(context)
+        repeated = context.unsqueeze(1).expand(-1, self.horizon, -1)
+        decoded, _ = self.decoder(repeated)
+        return self.head(self.dropout(decoded)).squeeze(-1)
+
+
+class RecurrentClassifier(nn.Module):
+    """Recurrent encoder over variable-length sequences -> logits over the classes.
+
+    ``lengths`` (batch,) gives the number of real steps at the start of each sequence; the rest
+    is padding. The sequences are packed so the network never reads the padding.
+    """
+
+    def __init__(
+        self,
+        n_features=1,
+        n_classes=2,
+        hidden_size=64,
+        num_layers=1,
+        cell="lstm",
+        bidirectional=False,
+        dropout=0.0,
+        dense_size=None,
+    ):
+        super().__init__()
+        self.num_layers = num_layers
+        self.bidirectional = bidirectional
+        self.scaler = _Standardise(n_features)
+        self.encoder = _make_rnn(cell, n_features, hidden_size, num_layers, bidirectional, dropout)
+        head_in = hidden_size * (2 if bidirectional else 1)
+        self.dropout = nn.Dropout(dropout)
+        layers = []
+        if dense_size:
+            layers += [nn.Linear(head_in, dense_size), nn.ReLU()]
+            head_in = dense_size
+        layers.append(nn.Linear(head_in, n_classes))
+        self.head = nn.Sequential(*layers)
+
+    def forward(self, X, lengths=None):
+        X = self.scaler(X)
+        if lengths is not None:
+            # Padding is NaN on input; zero it so that no NaN enters even unused arithmetic.
+            X = torch.nan_to_num(X, nan=0.0)
+            X = pack_padded_sequence(X, lengths.cpu(), batch_first=True, enforce_sorted=False)
+        _, h_n = self.encoder(X)
+        return self.head(self.dropout(_last_hidden(h_n, self.num_layers, self.bidirectional)))

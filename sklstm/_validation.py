@@ -1,0 +1,151 @@
+"""Input conversion and checks shared by every sklstm estimator and transformer.
+
+One place turns numpy, pandas and torch inputs into 2-D/3-D numpy arrays *without copying
+windows*, checks finiteness cheaply on sliding-window views, and keeps the bookkeeping of
+shapes seen in ``fit`` so that every later call can quote the fitted and the given shapes.
+"""
+
+import numbers
+import sys
+
+import numpy as np
+from sklearn.utils.validation import _check_feature_names, check_array
+
+FLOAT_DTYPES = (np.float64, np.float32)
+
+
+def to_numpy_input(X):
+    """Return ``X`` with torch tensors moved to a numpy array; other inputs unchanged."""
+    torch = sys.modules.get("torch")
+    if torch is not None and isinstance(X, torch.Tensor):
+        return X.detach().cpu().numpy()
+    return X
+
+
+def covering_views(X):
+    """Return views that together hold every element of ``X`` exactly once, when cheap to find.
+
+    ``make_sequences`` returns overlapping sliding windows: window ``i + 1`` starts ``k`` steps
+    after window ``i`` in the same memory. Checking or summarising every window would touch
+    each value ``window_length`` times (and, for NaN checks, allocate a mask as large as the
+    materialised windows); the first window plus the last ``k`` steps of every later window
+    cover the same memory exactly once. Any other array is returned whole.
+    """
+    if X.ndim != 3 or X.shape[0] < 2:
+        return [X]
+    n_timesteps = X.shape[1]
+    step_sample, step_time = X.strides[0], X.strides[1]
+    if step_time > 0 and step_sample > 0 and step_sample % step_time == 0:
+        k = step_sample // step_time
+        if 0 < k < n_timesteps:
+            return [X[0], X[1:, n_timesteps - k:]]
+    return [X]
+
+
+def check_finite(X, *, allow_nan, name="X"):
+    """Raise ``ValueError`` if ``X`` holds infinity (or NaN when ``allow_nan`` is False)."""
+    if X.dtype.kind not in "fc":
+        return
+    for part in covering_views(X):
+        # A finite sum proves there is neither NaN nor inf, without allocating a mask.
+        with np.errstate(over="ignore", invalid="ignore"):
+            total = part.sum()
+        if np.isfinite(total):
+            continue
+        if not allow_nan and np.isnan(part).any():
+            raise ValueError(
+                f"Input {name} contains NaN. Fill the gaps first, for example with "
+                "sklstm.TimeSeriesImputer, or drop the affected samples."
+            )
+        if np.isinf(part).any():
+            raise ValueError(
+                f"Input {name} contains infinity or a value too large for {X.dtype}. "
+                "Replace infinite values before fitting or predicting."
+            )
+
+
+def _as_3d(X):
+    return X[:, :, np.newaxis] if X.ndim == 2 else X
+
+
+def validate_sequences(
+    estimator, X, *, reset, allow_nan=False, dtype=FLOAT_DTYPES, fixed_timesteps=True
+):
+    """Validate ``X`` as sequences and return it as a 3-D ``(n, n_timesteps, n_features)`` view.
+
+    2-D input ``(n_samples, n_timesteps)`` means one feature per step. On ``reset`` the shapes
+    are recorded on ``estimator``: ``n_features_in_`` (the columns of X as scikit-learn counts
+    them: features per step for 3-D X, steps for 2-D X), ``n_timesteps_in_`` and, for
+    DataFrames with string columns, ``feature_names_in_``. Otherwise the shapes must match.
+    """
+    X = to_numpy_input(X)
+    _check_feature_names(estimator, X, reset=reset)
+    X = check_array(
+        X,
+        accept_sparse=False,
+        allow_nd=True,
+        dtype=dtype,
+        ensure_all_finite=False,
+        ensure_2d=True,
+        ensure_min_samples=1,
+        ensure_min_features=1,
+        input_name="X",
+        estimator=estimator,
+    )
+    name = type(estimator).__name__
+    if X.ndim not in (2, 3):
+        raise ValueError(
+            f"X must be 2-D (n_samples, n_timesteps) or 3-D (n_samples, n_timesteps, "
+            f"n_features); got a {X.ndim}-D array of shape {X.shape}."
+        )
+    if X.ndim == 3 and (X.shape[1] == 0 or X.shape[2] == 0):
+        raise ValueError(
+            f"X of shape {X.shape} has no time steps or no features; {name} needs at least one "
+            "of each."
+        )
+    check_finite(X, allow_nan=allow_nan)
+    X3 = _as_3d(X)
+    if reset:
+        estimator.n_features_in_ = X.shape[1] if X.ndim == 2 else X.shape[2]
+        estimator.n_timesteps_in_ = X.shape[1]
+        estimator._n_step_features = X3.shape[2]
+        estimator._fit_ndim = X.ndim
+        return X3
+    _check_fitted_shape(estimator, X, X3, name, fixed_timesteps)
+    return X3
+
+
+def _check_fitted_shape(estimator, X, X3, name, fixed_timesteps):
+    fitted_steps = estimator.n_timesteps_in_
+    fitted_feats = estimator._n_step_features
+    if X.ndim == 2 and estimator._fit_ndim == 2 and X.shape[1] != estimator.n_features_in_:
+        # The wording matches scikit-learn's own message for a wrong number of columns.
+        raise ValueError(
+            f"X has {X.shape[1]} features, but {name} is expecting {estimator.n_features_in_} "
+            f"features as input (2-D X holds one feature per time step, so this is a window of "
+            f"{X.shape[1]} steps where {fitted_steps} were seen in fit)."
+        )
+    if X3.shape[2] != fitted_feats:
+        raise ValueError(
+            f"X has {X3.shape[2]} features per time step (shape {X.shape}), but {name} was "
+            f"fitted with {fitted_feats} (shape (n_samples, {fitted_steps}, {fitted_feats})). "
+            "Pass the same features, in the same order, as in fit."
+        )
+    if fixed_timesteps and X3.shape[1] != fitted_steps:
+        raise ValueError(
+            f"X has a window length of {X3.shape[1]} time steps (shape {X.shape}), but {name} "
+            f"was fitted on windows of {fitted_steps} steps. Cut windows of the fitted length, "
+            f"e.g. make_sequences(series, window_length={fitted_steps}) or "
+            f"SequenceWindower(window_length={fitted_steps})."
+        )
+
+
+def check_int_param(value, name, *, min_value=1, allow_none=False):
+    """Check an integer parameter, naming it and the value seen when it is wrong."""
+    if value is None and allow_none:
+        return None
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an integer >= {min_value}; got {value!r}.")
+    if value < min_value:
+        raise ValueError(f"{name} must be an integer >= {min_value}; got {value!r}.")
+    return int(value)

@@ -1,0 +1,364 @@
+"""Sequence classifier: one label per (possibly variable-length) sequence."""
+
+import numpy as np
+import torch
+from sklearn.base import ClassifierMixin, _fit_context
+from sklearn.preprocessing import LabelEncoder
+from sklearn.utils._param_validation import StrOptions
+from sklearn.utils.class_weight import compute_class_weight
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import check_consistent_length, column_or_1d
+
+from ._base import BaseRecurrent, _mean_scale
+from ._modules import RecurrentClassifier
+from ._validation import to_numpy_input
+
+__all__ = ["SequenceClassifier"]
+
+
+def align_padding(X3):
+    """Move the observed steps of each sequence to the front; return ``(X, lengths)``.
+
+    Variable-length sequences come padded with NaN at the end or at the start. A step is
+    padding when all its features are NaN. ``lengths`` is None when nothing is padded.
+    """
+    missing = np.isnan(X3)
+    observed = ~missing.all(axis=2)
+    partial = missing.any(axis=2) & observed
+    if partial.any():
+        sample, step = np.argwhere(partial)[0]
+        raise ValueError(
+            f"X[{sample}, {step}] has some features NaN and others not; a step is either "
+            "observed in full or padding (all NaN). Impute partial gaps first, e.g. with "
+            "TimeSeriesImputer."
+        )
+    n_timesteps = X3.shape[1]
+    lengths = observed.sum(axis=1)
+    if (lengths == n_timesteps).all():
+        return X3, None
+    if (lengths == 0).any():
+        raise ValueError(
+            f"sequence(s) {np.flatnonzero(lengths == 0)[:5].tolist()} of X are all NaN; each "
+            "sequence needs at least one observed step."
+        )
+    first = observed.argmax(axis=1)
+    last = n_timesteps - 1 - observed[:, ::-1].argmax(axis=1)
+    gapped = last - first + 1 != lengths
+    if gapped.any():
+        raise ValueError(
+            f"sequence(s) {np.flatnonzero(gapped)[:5].tolist()} of X have NaN steps between "
+            "observed ones; NaN is read as padding only at the start or the end of a "
+            "sequence. Fill inner gaps first, e.g. with TimeSeriesImputer."
+        )
+    steps = np.arange(n_timesteps)
+    positions = np.minimum(steps[np.newaxis, :] + first[:, np.newaxis], n_timesteps - 1)
+    aligned = np.take_along_axis(X3, positions[:, :, np.newaxis], axis=1)
+    aligned[steps[np.newaxis, :] >= lengths[:, np.newaxis]] = np.nan
+    return aligned, lengths
+
+
+class SequenceClassifier(ClassifierMixin, BaseRecurrent):
+    """Recurrent (LSTM or GRU) classifier of sequences.
+
+    X is ``(n_samples, n_timesteps, n_features)`` (2-D means one feature). Sequences of
+    different lengths are given as NaN padding at the end or at the start; they are packed,
+    so the network never reads the padding and the amount of padding changes nothing.
+
+    Parameters
+    ----------
+    hidden_size : int, default=64
+        Units of each recurrent layer (per direction).
+    num_layers : int, default=1
+        Stacked recurrent layers.
+    cell : {"lstm", "gru"}, default="lstm"
+        Recurrent cell.
+    bidirectional : bool, default=False
+        Read each sequence in both directions.
+    dropout : float, default=0.0
+        Dropout on the encoder output (and between stacked layers).
+    dense_size : int or None, default=None
+        Units of an extra dense ReLU layer before the output; None: none.
+    max_epochs : int, default=100
+        Maximum passes over the training sequences.
+    batch_size : int, default=64
+        Sequences per gradient step.
+    lr : float, default=1e-3
+        Learning rate.
+    optimizer : {"adam", "adamw", "sgd", "rmsprop"} or torch optimizer class, default="adam"
+    weight_decay : float, default=0.0
+        L2 penalty passed to the optimizer.
+    early_stopping : "auto" or bool, default="auto"
+        Stop when the loss on the last ``validation_fraction`` of the samples has not improved
+        for ``patience`` epochs, and restore the best weights. "auto": on from 10,000 samples.
+    validation_fraction : float, default=0.1
+        Share of the (last) samples held out for early stopping.
+    patience : int, default=5
+        Epochs without improvement before stopping.
+    class_weight : dict, "balanced" or None, default=None
+        Weights of the classes in the loss: ``{label: weight}``, or "balanced" (inversely
+        proportional to the class frequencies).
+    scale_input : bool, default=True
+        Standardise each input feature with its training mean and deviation.
+    device : str, default="cpu"
+        "cpu", "cuda", "cuda:N", "mps" or "auto".
+    random_state : int, RandomState instance or None, default=None
+        Seeds initialisation, shuffling and dropout.
+    verbose : int, default=0
+        Print skorch's per-epoch log when > 0.
+    callbacks : list of skorch callbacks or None, default=None
+        Passed through to the skorch net.
+    warm_start : bool, default=False
+        Continue from the fitted weights on the next call to ``fit``.
+    compile : bool, default=False
+        Run the module through ``torch.compile``.
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+        Labels seen in fit, in sorted order (any labels: ints, strings).
+    net_ : skorch.NeuralNet
+        The trained skorch net.
+    history_ : pandas.DataFrame
+        Per-epoch training history.
+    n_features_in_ : int
+        Columns of X seen in fit (features per step for 3-D X; steps for 2-D X).
+    n_timesteps_in_ : int
+        Number of time steps of X seen in fit.
+    feature_names_in_ : ndarray of str
+        Column names, when fit on a DataFrame with string column names.
+
+    Examples
+    --------
+    >>> from sklstm import SequenceClassifier
+    >>> from sklstm.datasets import make_car_sequences
+    >>> X, y = make_car_sequences(n_samples=120, seq_len=8, random_state=0)
+    >>> clf = SequenceClassifier(hidden_size=16, lr=0.01, max_epochs=40, random_state=0)
+    >>> clf.fit(X, y).classes_
+    array([1, 2, 3])
+    >>> bool(clf.score(X, y) > 0.95)
+    True
+    """
+
+    _parameter_constraints = {
+        **BaseRecurrent._parameter_constraints,
+        "class_weight": [dict, StrOptions({"balanced"}), None],
+    }
+
+    def __init__(
+        self,
+        *,
+        hidden_size=64,
+        num_layers=1,
+        cell="lstm",
+        bidirectional=False,
+        dropout=0.0,
+        dense_size=None,
+        max_epochs=100,
+        batch_size=64,
+        lr=1e-3,
+        optimizer="adam",
+        weight_decay=0.0,
+        early_stopping="auto",
+        validation_fraction=0.1,
+        patience=5,
+        class_weight=None,
+        scale_input=True,
+        device="cpu",
+        random_state=None,
+        verbose=0,
+        callbacks=None,
+        warm_start=False,
+        compile=False,
+    ):
+        self.hidden_size = hidden_size
+        self.num_layers = num_layers
+        self.cell = cell
+        self.bidirectional = bidirectional
+        self.dropout = dropout
+        self.dense_size = dense_size
+        self.max_epochs = max_epochs
+        self.batch_size = batch_size
+        self.lr = lr
+        self.optimizer = optimizer
+        self.weight_decay = weight_decay
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.patience = patience
+        self.class_weight = class_weight
+        self.scale_input = scale_input
+        self.device = device
+        self.random_state = random_state
+        self.verbose = verbose
+        self.callbacks = callbacks
+        self.warm_start = warm_start
+        self.compile = compile
+
+    # -- hooks ------------------------------------------------------------------------------
+    def _module_class(self):
+        return RecurrentClassifier
+
+    def _module_params(self):
+        return {
+            "n_features": self._n_step_features,
+            "n_classes": len(self.classes_),
+            "hidden_size": self.hidden_size,
+            "num_layers": self.num_layers,
+            "cell": self.cell,
+            "bidirectional": self.bidirectional,
+            "dropout": self.dropout,
+            "dense_size": self.dense_size,
+        }
+
+    def _criterion(self):
+        weight = None
+        if self.class_weight is not None:
+            weights = compute_class_weight(
+                self.class_weight, classes=self.classes_, y=self._y_train_labels
+            )
+            weight = torch.as_tensor(weights, dtype=torch.float32)
+        return torch.nn.CrossEntropyLoss(weight=weight)
+
+    def _input_statistics(self, X3):
+        # Sequences are independent here (no overlapping windows): use every observed step.
+        n_features = X3.shape[2]
+        if not self.scale_input:
+            return np.zeros(n_features, np.float32), np.ones(n_features, np.float32)
+        return _mean_scale(X3.reshape(-1, n_features))
+
+    def _prepare_X(self, X, reset):
+        X3 = self._validate_X(X, reset=reset, allow_nan=True, fixed_timesteps=False)
+        X3, lengths = align_padding(X3)
+        return X3, None if lengths is None else torch.as_tensor(lengths, dtype=torch.int64)
+
+    def _encode_y(self, y, n_samples):
+        if y is None:
+            raise ValueError(
+                "SequenceClassifier requires y to be passed, but the target y is None."
+            )
+        y = column_or_1d(to_numpy_input(y), warn=True)
+        check_consistent_length(np.empty(n_samples), y)
+        check_classification_targets(y)
+        return y
+
+    # -- public API -------------------------------------------------------------------------
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y):
+        """Train on sequences X with one label each.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps, n_features) or (n_samples, n_timesteps)
+            Sequences, NaN-padded at the end or start when their lengths differ.
+        y : array-like of shape (n_samples,)
+            Labels (any hashable values: ints, strings).
+
+        Returns
+        -------
+        self : object
+            The fitted classifier.
+        """
+        if self.warm_start and hasattr(self, "net_"):
+            return self._continue(X, y, epochs=None)
+        return self._start(X, y, epochs=None)
+
+    def partial_fit(self, X, y, classes=None):
+        """Train one more epoch (the first call initialises the network and ``classes_``).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps, n_features) or (n_samples, n_timesteps)
+        y : array-like of shape (n_samples,)
+        classes : array-like or None, default=None
+            All labels that will ever be seen; needed on the first call if y lacks some.
+
+        Returns
+        -------
+        self : object
+        """
+        if not hasattr(self, "net_"):
+            self._validate_params()
+            return self._start(X, y, epochs=1, classes=classes)
+        return self._continue(X, y, epochs=1)
+
+    def _start(self, X, y, epochs, classes=None):
+        X3, lengths = self._prepare_X(X, reset=True)
+        y = self._encode_y(y, X3.shape[0])
+        encoder = LabelEncoder().fit(y if classes is None else np.concatenate([classes, y]))
+        if len(encoder.classes_) < 2:
+            raise ValueError(
+                f"SequenceClassifier needs at least 2 classes in y to learn from; got only one "
+                f"class: {encoder.classes_.tolist()}."
+            )
+        self.classes_ = encoder.classes_
+        self._y_train_labels = y
+        target = torch.as_tensor(encoder.transform(y), dtype=torch.int64)
+        return self._fit_net(X3, target, lengths, reset=True, epochs=epochs)
+
+    def _continue(self, X, y, epochs):
+        X3, lengths = self._prepare_X(X, reset=False)
+        y = self._encode_y(y, X3.shape[0])
+        self._check_known_labels(y, "y")
+        target = torch.as_tensor(np.searchsorted(self.classes_, y), dtype=torch.int64)
+        return self._fit_net(X3, target, lengths, reset=False, epochs=epochs)
+
+    def _check_known_labels(self, y, name):
+        unseen = np.setdiff1d(np.unique(y), self.classes_)
+        if unseen.size:
+            raise ValueError(
+                f"{name} contains labels not seen in fit: {unseen[:5].tolist()}; the classifier "
+                f"knows {self.classes_.tolist()}."
+            )
+
+    def predict_proba(self, X):
+        """Class probabilities of each sequence.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps, n_features) or (n_samples, n_timesteps)
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+            Columns in the order of ``classes_``; rows sum to 1.
+        """
+        self._check_fitted()
+        X3, lengths = self._prepare_X(X, reset=False)
+        logits = self._forward(X3, lengths)
+        logits -= logits.max(axis=1, keepdims=True)
+        proba = np.exp(logits)
+        return proba / proba.sum(axis=1, keepdims=True)
+
+    def predict(self, X):
+        """Most probable label of each sequence.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps, n_features) or (n_samples, n_timesteps)
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,)
+        """
+        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+
+    def score(self, X, y, sample_weight=None):
+        """Accuracy on X, y; labels unseen in fit are refused rather than counted as errors.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps, n_features) or (n_samples, n_timesteps)
+        y : array-like of shape (n_samples,)
+        sample_weight : array-like of shape (n_samples,), default=None
+
+        Returns
+        -------
+        score : float
+        """
+        self._check_fitted()
+        self._check_known_labels(column_or_1d(to_numpy_input(y)), "y")
+        return super().score(X, y, sample_weight=sample_weight)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = True  # as padding of variable-length sequences
+        return tags

@@ -1,0 +1,298 @@
+"""Cut series into (history window, target) samples and choose the window an estimator sees."""
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
+from sklearn.utils._param_validation import Interval
+from sklearn.utils.validation import check_is_fitted
+
+from numbers import Integral
+
+from ._validation import check_int_param, to_numpy_input, validate_sequences
+
+__all__ = ["Sequences", "SequenceWindower", "make_sequences"]
+
+
+class Sequences(tuple):
+    """The ``(X, y)`` pair returned by :func:`make_sequences`, with the time of every sample.
+
+    It unpacks like a tuple (``X, y = make_sequences(...)``) and carries two indexes of length
+    ``n_samples``:
+
+    - ``origin``: the time (or position) of the last value of each window, the forecast origin;
+    - ``target_index``: the time (or position) of the first target step of each sample, the
+      index to put one-step predictions back on the time axis.
+    """
+
+    def __new__(cls, X, y, origin, target_index):
+        self = super().__new__(cls, (X, y))
+        self.origin = origin
+        self.target_index = target_index
+        return self
+
+    @property
+    def X(self):
+        return self[0]
+
+    @property
+    def y(self):
+        return self[1]
+
+
+def _series_values(series, name):
+    """Return ``(values_2d, index, columns)`` of a Series/DataFrame/array, refusing bad input."""
+    series = to_numpy_input(series)
+    if isinstance(series, pd.Series):
+        index, columns, values = series.index, [series.name], series.to_numpy()
+    elif isinstance(series, pd.DataFrame):
+        index, columns, values = series.index, list(series.columns), series.to_numpy()
+    else:
+        values = np.asarray(series)
+        index, columns = None, None
+    if values.dtype.kind not in "biuf":
+        raise TypeError(
+            f"{name} must hold numbers; got dtype {values.dtype} (shape {values.shape}). "
+            "Convert or drop non-numeric columns first."
+        )
+    if values.ndim == 1:
+        values = values[:, np.newaxis]
+    if values.ndim != 2:
+        raise ValueError(
+            f"{name} must be 1-D (a series) or 2-D (time x features); got {values.ndim}-D "
+            f"with shape {values.shape}."
+        )
+    if values.shape[0] == 0 or values.shape[1] == 0:
+        raise ValueError(f"{name} is empty (shape {values.shape}); it needs at least one value.")
+    if values.dtype.kind != "f":
+        values = values.astype(np.float64)
+    if np.isinf(values).any():
+        raise ValueError(
+            f"{name} contains infinity at position(s) "
+            f"{np.flatnonzero(np.isinf(values).any(axis=1))[:5].tolist()}; replace it first."
+        )
+    if columns is None:
+        columns = list(range(values.shape[1]))
+    return values, index, columns
+
+
+def _target_column(columns, target):
+    if target is None:
+        if len(columns) > 1:
+            raise ValueError(
+                f"series has {len(columns)} columns {columns[:5]}; name the one to forecast "
+                "with target=<column name or position>."
+            )
+        return 0
+    if target in columns:
+        return columns.index(target)
+    if isinstance(target, (int, np.integer)) and -len(columns) <= target < len(columns):
+        return int(target) % len(columns)
+    raise ValueError(f"target={target!r} is not a column of series; columns are {columns}.")
+
+
+def make_sequences(series, window_length, horizon=1, stride=1, history=None, target=None):
+    """Cut a series into windows of history and the values that follow them.
+
+    Parameters
+    ----------
+    series : pandas Series or DataFrame, or array-like of shape (n_times,) or (n_times, n_features)
+        Time-ordered values, oldest first. Several columns are several features per step.
+    window_length : int
+        Number of steps in each window of history.
+    horizon : int, default=1
+        Number of steps to predict after each window.
+    stride : int, default=1
+        Distance in steps between the origins of consecutive samples.
+    history : same type as ``series``, default=None
+        Data immediately preceding ``series``. Its last ``window_length`` rows are put in front
+        of ``series`` so that every target in ``series`` gets a complete window (use the
+        training series as the history of the test series).
+    target : column label or int, default=None
+        Column to forecast when ``series`` has several columns.
+
+    Returns
+    -------
+    sequences : Sequences
+        Unpacks as ``(X, y)``. ``X`` has shape ``(n_samples, window_length, n_features)`` and is
+        a read-only view on the series (no window is copied); ``y`` has shape ``(n_samples,)``
+        for ``horizon=1``, else ``(n_samples, horizon)``. ``sequences.origin`` and
+        ``sequences.target_index`` give the time of each sample's last input and first target.
+
+    Notes
+    -----
+    Without ``history`` there are ``(n_times - window_length - horizon) // stride + 1`` samples;
+    with it, ``(n_times - horizon) // stride + 1``. Sample ``i`` uses rows
+    ``[o - window_length + 1, o]`` as input and rows ``[o + 1, o + horizon]`` as target, where
+    ``o`` is its origin: no window holds a value at or after its target's time.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklstm import make_sequences
+    >>> X, y = make_sequences(np.arange(6.0), window_length=3)
+    >>> X[:, :, 0]
+    array([[0., 1., 2.],
+           [1., 2., 3.],
+           [2., 3., 4.]])
+    >>> y
+    array([3., 4., 5.])
+    """
+    window_length = check_int_param(window_length, "window_length")
+    horizon = check_int_param(horizon, "horizon")
+    stride = check_int_param(stride, "stride")
+    values, index, columns = _series_values(series, "series")
+    target_col = _target_column(columns, target)
+
+    n_history = 0
+    if history is not None:
+        hist_values, hist_index, hist_columns = _series_values(history, "history")
+        if hist_values.shape[1] != values.shape[1]:
+            raise ValueError(
+                f"history has {hist_values.shape[1]} columns but series has {values.shape[1]}; "
+                "they must hold the same features."
+            )
+        if hist_values.shape[0] < window_length:
+            raise ValueError(
+                f"history has {hist_values.shape[0]} rows but window_length={window_length} "
+                f"needs at least {window_length} to complete the first windows of series."
+            )
+        if index is not None and hist_index is not None and len(hist_index) and len(index):
+            if not hist_index[-1] < index[0]:
+                raise ValueError(
+                    f"history must end before series starts; history ends at {hist_index[-1]!r}"
+                    f" and series starts at {index[0]!r}."
+                )
+        n_history = window_length
+        hist_tail = hist_values[-n_history:]
+        # Only this concatenation copies (once, the size of the series), never the windows.
+        values = np.concatenate([hist_tail.astype(values.dtype, copy=False), values])
+        if index is not None and hist_index is not None:
+            index = hist_index[-n_history:].append(index)
+        elif index is not None:
+            index = None
+
+    n_times = values.shape[0]
+    n_all = n_times - window_length - horizon + 1
+    if n_all < 1:
+        available = n_times - n_history
+        raise ValueError(
+            f"series has {available} rows{' plus ' + str(n_history) + ' of history' if n_history else ''}"
+            f", too short for window_length={window_length} and horizon={horizon} (needs at "
+            f"least {window_length + horizon - n_history} rows). Shorten the window or pass "
+            "more data."
+        )
+    values = values.view()
+    values.flags.writeable = False
+    windows = np.lib.stride_tricks.sliding_window_view(values, window_length, axis=0)
+    X = windows.transpose(0, 2, 1)[:n_all:stride]
+
+    target_values = values[:, target_col]
+    if horizon == 1:
+        y = target_values[window_length : window_length + n_all : stride]
+    else:
+        y = np.lib.stride_tricks.sliding_window_view(target_values, horizon)[
+            window_length : window_length + n_all : stride
+        ]
+
+    origin_pos = np.arange(window_length - 1, window_length - 1 + n_all, stride)
+    if index is None:
+        positions = np.arange(n_times) - n_history
+        origin, target_index = positions[origin_pos], positions[origin_pos + 1]
+    else:
+        origin, target_index = index[origin_pos], index[origin_pos + 1]
+    return Sequences(X, y, origin, target_index)
+
+
+class SequenceWindower(TransformerMixin, BaseEstimator):
+    """Give an estimator the last ``window_length`` steps of each sequence.
+
+    Put it in front of a forecaster in a Pipeline so that the window length becomes an
+    ordinary hyper-parameter: cut the longest window once with :func:`make_sequences`, and let
+    ``GridSearchCV`` try shorter ones (``sequencewindower__window_length``). Outputs are views.
+
+    Parameters
+    ----------
+    window_length : int or None, default=None
+        Number of most recent steps to keep; None keeps them all.
+    stride : int, default=1
+        Keep every ``stride``-th step, counted back from the most recent one (which is always
+        kept).
+    features : list of int or None, default=None
+        Positions of the features (last axis of 3-D X) to keep; None keeps them all.
+
+    Attributes
+    ----------
+    n_features_in_ : int
+        Columns of X seen in fit (features per step for 3-D X; steps for 2-D X).
+    n_timesteps_in_ : int
+        Number of time steps of X seen in fit.
+    feature_names_in_ : ndarray of str
+        Column names, when fit on a DataFrame with string column names.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklstm import SequenceWindower
+    >>> X = np.arange(12.0).reshape(2, 6)
+    >>> SequenceWindower(window_length=3).fit_transform(X)
+    array([[ 3.,  4.,  5.],
+           [ 9., 10., 11.]])
+    """
+
+    _parameter_constraints = {
+        "window_length": [Interval(Integral, 1, None, closed="left"), None],
+        "stride": [Interval(Integral, 1, None, closed="left")],
+        "features": ["array-like", None],
+    }
+
+    def __init__(self, window_length=None, *, stride=1, features=None):
+        self.window_length = window_length
+        self.stride = stride
+        self.features = features
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y=None):
+        """Record the shape of X and check that the window fits in it."""
+        X3 = validate_sequences(self, X, reset=True, allow_nan=True, dtype=None)
+        self._check_window(X3)
+        return self
+
+    def _check_window(self, X3):
+        if self.window_length is not None and self.window_length > X3.shape[1]:
+            raise ValueError(
+                f"window_length={self.window_length} is longer than the {X3.shape[1]} time "
+                f"steps of X (shape {X3.shape}); cut longer histories with make_sequences or "
+                "choose a shorter window."
+            )
+        if self.features is not None:
+            features = np.asarray(self.features)
+            if features.ndim != 1 or features.dtype.kind not in "iu" or features.size == 0:
+                raise TypeError(
+                    f"features must be a non-empty list of integer positions; got {self.features!r}."
+                )
+            if features.min() < -X3.shape[2] or features.max() >= X3.shape[2]:
+                raise ValueError(
+                    f"features={self.features!r} refers to positions outside the {X3.shape[2]} "
+                    "features of X."
+                )
+
+    def transform(self, X):
+        """Return the last ``window_length`` steps (every ``stride``-th) of each sequence."""
+        check_is_fitted(self)
+        is_2d = np.ndim(to_numpy_input(X)) == 2
+        X3 = validate_sequences(self, X, reset=False, allow_nan=True, dtype=None)
+        n_steps = X3.shape[1]
+        window = n_steps if self.window_length is None else self.window_length
+        # Start so that the most recent step is always among the kept ones.
+        start = n_steps - window + (window - 1) % self.stride
+        Xt = X3[:, start :: self.stride]
+        if self.features is not None:
+            Xt = Xt[:, :, np.asarray(self.features)]
+        return Xt[:, :, 0] if is_2d and Xt.shape[2] == 1 else Xt
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = True
+        tags.input_tags.three_d_array = True
+        tags.transformer_tags.preserves_dtype = ["float64", "float32"]
+        return tags
