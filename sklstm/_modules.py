@@ -130,10 +130,10 @@ class RecurrentClassifier(nn.Module):
         self.head = nn.Sequential(*layers)
 
     def forward(self, X, lengths=None):
-        X = self.scaler(X)
+        # Padding (and any feature never observed in a sequence) is NaN on input: zero, the
+        # training mean after scaling, so that no NaN enters even unused arithmetic.
+        X = torch.nan_to_num(self.scaler(X), nan=0.0)
         if lengths is not None:
-            # Padding is NaN on input; zero it so that no NaN enters even unused arithmetic.
-            X = torch.nan_to_num(X, nan=0.0)
             X = pack_padded_sequence(X, lengths.cpu(), batch_first=True, enforce_sorted=False)
         _, h_n = self.encoder(X)
         return self.head(self.dropout(_last_hidden(h_n, self.num_layers, self.bidirectional)))

@@ -22,8 +22,11 @@ EVAL_BATCH_ELEMENTS = 2**22
 def to_device_tensor(array, device, dtype=torch.float32):
     """Copy a (possibly strided) numpy array into a contiguous tensor on ``device``."""
     np_dtype = np.float32 if dtype == torch.float32 else None
-    tensor = torch.from_numpy(np.ascontiguousarray(array, dtype=np_dtype))
-    return tensor.to(device=device, dtype=dtype)
+    array = np.ascontiguousarray(array, dtype=np_dtype)
+    if not array.flags.writeable:
+        # torch cannot share read-only memory (windows of make_sequences are read-only).
+        array = array.copy()
+    return torch.from_numpy(array).to(device=device, dtype=dtype)
 
 
 class SequenceData:

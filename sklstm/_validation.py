@@ -64,14 +64,15 @@ def check_finite(X, *, allow_nan, name="X"):
             )
 
 
-def _as_3d(X):
+def as_3d(X):
+    """View 2-D ``(n_samples, n_timesteps)`` as 3-D with one feature per step."""
     return X[:, :, np.newaxis] if X.ndim == 2 else X
 
 
 def validate_sequences(
     estimator, X, *, reset, allow_nan=False, dtype=FLOAT_DTYPES, fixed_timesteps=True
 ):
-    """Validate ``X`` as sequences and return it as a 3-D ``(n, n_timesteps, n_features)`` view.
+    """Validate ``X`` as sequences and return it as a 2-D or 3-D numpy array (no copy).
 
     2-D input ``(n_samples, n_timesteps)`` means one feature per step. On ``reset`` the shapes
     are recorded on ``estimator``: ``n_features_in_`` (the columns of X as scikit-learn counts
@@ -104,15 +105,15 @@ def validate_sequences(
             "of each."
         )
     check_finite(X, allow_nan=allow_nan)
-    X3 = _as_3d(X)
+    X3 = as_3d(X)
     if reset:
         estimator.n_features_in_ = X.shape[1] if X.ndim == 2 else X.shape[2]
         estimator.n_timesteps_in_ = X.shape[1]
         estimator._n_step_features = X3.shape[2]
         estimator._fit_ndim = X.ndim
-        return X3
+        return X
     _check_fitted_shape(estimator, X, X3, name, fixed_timesteps)
-    return X3
+    return X
 
 
 def _check_fitted_shape(estimator, X, X3, name, fixed_timesteps):

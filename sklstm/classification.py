@@ -12,49 +12,42 @@ from sklearn.utils.validation import check_consistent_length, column_or_1d
 from ._base import BaseRecurrent, _mean_scale
 from ._modules import RecurrentClassifier
 from ._validation import to_numpy_input
+from .impute import fill_along_time
 
 __all__ = ["SequenceClassifier"]
 
 
 def align_padding(X3):
-    """Move the observed steps of each sequence to the front; return ``(X, lengths)``.
+    """Move the observed span of each sequence to the front; return ``(X, lengths)``.
 
-    Variable-length sequences come padded with NaN at the end or at the start. A step is
-    padding when all its features are NaN. ``lengths`` is None when nothing is padded.
+    Variable-length sequences come padded with NaN at the end or at the start: the steps
+    before the first and after the last step with any observed feature are padding.
+    Missing values inside the observed span are carried forward from the previous
+    observation of that feature (backward for a leading gap), as a held sensor reading.
+    ``lengths`` is None when no sequence is padded.
     """
     missing = np.isnan(X3)
-    observed = ~missing.all(axis=2)
-    partial = missing.any(axis=2) & observed
-    if partial.any():
-        sample, step = np.argwhere(partial)[0]
-        raise ValueError(
-            f"X[{sample}, {step}] has some features NaN and others not; a step is either "
-            "observed in full or padding (all NaN). Impute partial gaps first, e.g. with "
-            "TimeSeriesImputer."
-        )
-    n_timesteps = X3.shape[1]
-    lengths = observed.sum(axis=1)
-    if (lengths == n_timesteps).all():
+    if not missing.any():
         return X3, None
-    if (lengths == 0).any():
+    observed = ~missing.all(axis=2)
+    n_timesteps = X3.shape[1]
+    if not observed.any(axis=1).all():
         raise ValueError(
-            f"sequence(s) {np.flatnonzero(lengths == 0)[:5].tolist()} of X are all NaN; each "
-            "sequence needs at least one observed step."
+            f"sequence(s) {np.flatnonzero(~observed.any(axis=1))[:5].tolist()} of X are all "
+            "NaN; each sequence needs at least one observed step."
         )
     first = observed.argmax(axis=1)
     last = n_timesteps - 1 - observed[:, ::-1].argmax(axis=1)
-    gapped = last - first + 1 != lengths
-    if gapped.any():
-        raise ValueError(
-            f"sequence(s) {np.flatnonzero(gapped)[:5].tolist()} of X have NaN steps between "
-            "observed ones; NaN is read as padding only at the start or the end of a "
-            "sequence. Fill inner gaps first, e.g. with TimeSeriesImputer."
-        )
+    lengths = last - first + 1
     steps = np.arange(n_timesteps)
     positions = np.minimum(steps[np.newaxis, :] + first[:, np.newaxis], n_timesteps - 1)
     aligned = np.take_along_axis(X3, positions[:, :, np.newaxis], axis=1)
-    aligned[steps[np.newaxis, :] >= lengths[:, np.newaxis]] = np.nan
-    return aligned, lengths
+    padding = steps[np.newaxis, :] >= lengths[:, np.newaxis]
+    aligned[padding] = np.nan
+    if np.isnan(aligned[~padding]).any():
+        aligned = fill_along_time(aligned.transpose(1, 0, 2), "ffill").transpose(1, 0, 2)
+        aligned[padding] = np.nan
+    return aligned, (None if (lengths == n_timesteps).all() else lengths)
 
 
 class SequenceClassifier(ClassifierMixin, BaseRecurrent):
@@ -339,7 +332,8 @@ class SequenceClassifier(ClassifierMixin, BaseRecurrent):
         -------
         y_pred : ndarray of shape (n_samples,)
         """
-        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+        proba = self.predict_proba(X)
+        return self.classes_[np.argmax(proba, axis=1)]
 
     def score(self, X, y, sample_weight=None):
         """Accuracy on X, y; labels unseen in fit are refused rather than counted as errors.

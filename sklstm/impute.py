@@ -80,7 +80,7 @@ def _next_valid(valid):
     return n - 1 - _previous_valid(valid[::-1])[::-1]
 
 
-def _fill_from_neighbours(X, strategy):
+def fill_along_time(X, strategy):
     """Fill NaN along axis 0 from the nearest valid values before and after."""
     valid = ~np.isnan(X)
     n = X.shape[0]
@@ -105,7 +105,7 @@ def _fill_seasonal(X, period):
     """Fill NaN with the value one period earlier (or the nearest earlier/later cycle)."""
     out = X.copy()
     for phase in range(min(period, X.shape[0])):
-        out[phase::period] = _fill_from_neighbours(X[phase::period], "ffill")
+        out[phase::period] = fill_along_time(X[phase::period], "ffill")
     return out
 
 
@@ -177,8 +177,7 @@ class TimeSeriesImputer(TransformerMixin, BaseEstimator):
         X = to_numpy_input(X)
         if isinstance(X, pd.Series):
             X = X.to_frame()
-        X3 = validate_sequences(self, X, reset=reset, allow_nan=True, fixed_timesteps=False)
-        return X3[:, :, 0] if np.ndim(X) == 2 else X3
+        return validate_sequences(self, X, reset=reset, allow_nan=True, fixed_timesteps=False)
 
     def transform(self, X):
         """Return X with every NaN filled; pandas input keeps its index and columns."""
@@ -196,7 +195,7 @@ class TimeSeriesImputer(TransformerMixin, BaseEstimator):
         if self.strategy == "seasonal":
             filled = _fill_seasonal(along_time, self.period)
         else:
-            filled = _fill_from_neighbours(along_time, self.strategy)
+            filled = fill_along_time(along_time, self.strategy)
         filled = filled if values.ndim == 2 else filled.transpose(1, 0, 2)
         if isinstance(X, pd.Series):
             return pd.Series(filled[:, 0], index=X.index, name=X.name)

@@ -8,7 +8,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from numbers import Integral
 
-from ._validation import check_int_param, to_numpy_input, validate_sequences
+from ._validation import as_3d, check_int_param, to_numpy_input, validate_sequences
 
 __all__ = ["Sequences", "SequenceWindower", "make_sequences"]
 
@@ -194,12 +194,14 @@ def make_sequences(series, window_length, horizon=1, stride=1, history=None, tar
             window_length : window_length + n_all : stride
         ]
 
-    origin_pos = np.arange(window_length - 1, window_length - 1 + n_all, stride)
+    # Slices and ranges, not gathered arrays: the indexes cost no memory per sample either.
+    first = window_length - 1
     if index is None:
-        positions = np.arange(n_times) - n_history
-        origin, target_index = positions[origin_pos], positions[origin_pos + 1]
+        origin = pd.RangeIndex(first - n_history, first - n_history + n_all, stride)
+        target_index = origin + 1
     else:
-        origin, target_index = index[origin_pos], index[origin_pos + 1]
+        origin = index[first : first + n_all : stride]
+        target_index = index[first + 1 : first + 1 + n_all : stride]
     return Sequences(X, y, origin, target_index)
 
 
@@ -253,8 +255,8 @@ class SequenceWindower(TransformerMixin, BaseEstimator):
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
         """Record the shape of X and check that the window fits in it."""
-        X3 = validate_sequences(self, X, reset=True, allow_nan=True, dtype=None)
-        self._check_window(X3)
+        X = validate_sequences(self, X, reset=True, allow_nan=True, dtype="numeric")
+        self._check_window(as_3d(X))
         return self
 
     def _check_window(self, X3):
@@ -279,8 +281,8 @@ class SequenceWindower(TransformerMixin, BaseEstimator):
     def transform(self, X):
         """Return the last ``window_length`` steps (every ``stride``-th) of each sequence."""
         check_is_fitted(self)
-        is_2d = np.ndim(to_numpy_input(X)) == 2
-        X3 = validate_sequences(self, X, reset=False, allow_nan=True, dtype=None)
+        X = validate_sequences(self, X, reset=False, allow_nan=True, dtype="numeric")
+        is_2d, X3 = X.ndim == 2, as_3d(X)
         n_steps = X3.shape[1]
         window = n_steps if self.window_length is None else self.window_length
         # Start so that the most recent step is always among the kept ones.

@@ -1,0 +1,36 @@
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+# Several pytest-xdist workers on 2 cores: one torch thread each, or they oversubscribe the
+# cores and tiny networks spend their time spinning.
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    torch.set_num_threads(1)
+
+SHARED_DATA = Path(__file__).resolve().parents[1] / ".." / "shared" / "data"
+
+# Tests read the real files offline from ../shared/data unless the caller chose a folder.
+if not os.environ.get("SKLSTM_DATA") and SHARED_DATA.is_dir():
+    os.environ["SKLSTM_DATA"] = str(SHARED_DATA.resolve())
+
+
+def _data_available():
+    folder = Path(os.environ.get("SKLSTM_DATA", SHARED_DATA))
+    return (folder / "SN_d_tot_V2.0.csv").is_file() and (folder / "weatherAUS.csv.gz").is_file()
+
+
+requires_data = pytest.mark.skipif(
+    not _data_available(), reason="real data not found: set SKLSTM_DATA to ../shared/data"
+)
+requires_cuda = pytest.mark.skipif(
+    not torch.cuda.is_available(), reason="needs a CUDA device; this machine has none"
+)
+
+
+@pytest.fixture(autouse=True)
+def _seed():
+    np.random.seed(0)
+    torch.manual_seed(0)

@@ -1,0 +1,104 @@
+import gzip
+import shutil
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sklstm.datasets import (
+    load_car_colors,
+    load_monthly_temperatures,
+    load_sunspots,
+    load_weather_aus,
+    make_car_sequences,
+)
+from sklstm.datasets._fetch import ENV_DATA, RemoteFile, locate
+
+from .conftest import requires_data
+
+
+@requires_data
+def test_sunspots_every_day_kept_unobserved_as_nan():
+    y = load_sunspots()
+    assert len(y) == 74_600 and y.notna().sum() == 71_353
+    assert y.index[0] == pd.Timestamp("1818-01-01") and y.index.freq == "D"
+    assert (y.index[1:] - y.index[:-1] == pd.Timedelta("1D")).all()
+    assert y[:"1848-12-22"].isna().iloc[-1] and y["1848-12-23":].notna().all()
+    # The course's split.
+    assert len(y["1848-12-23":"1999-12-31"]) == 55_160
+    assert len(y["2000-01-01":"2017-06-30"]) == 6_391
+
+
+@requires_data
+def test_weather_raw_and_monthly():
+    raw = load_weather_aus()
+    assert raw.shape == (145_460, 23)
+    assert pd.api.types.is_datetime64_any_dtype(raw["Date"])
+    monthly = load_monthly_temperatures()
+    canberra = monthly["Canberra"]
+    assert monthly.shape[1] == 49 and monthly.index.freqstr == "MS"
+    assert len(canberra) == 116
+    assert canberra.index[0] == pd.Timestamp("2007-11-01")
+    assert canberra.index[-1] == pd.Timestamp("2017-06-01")
+    missing = canberra.index[canberra.isna()].strftime("%Y-%m").tolist()
+    assert missing == ["2011-04", "2012-12", "2013-02"]
+    np.testing.assert_allclose(canberra.iloc[:6], [18.40, 19.22, 22.24, 18.64, 18.43, 12.34],
+                               atol=0.005)
+
+
+@requires_data
+def test_offline_path_file_folder_and_gz(tmp_path, monkeypatch):
+    import os
+
+    folder = os.environ[ENV_DATA]
+    src = f"{folder}/SN_d_tot_V2.0.csv"
+    with open(src, "rb") as f_in, gzip.open(tmp_path / "SN_d_tot_V2.0.csv.gz", "wb") as f_out:
+        shutil.copyfileobj(f_in, f_out)
+    from_gz_folder = load_sunspots(path=tmp_path)
+    from_file = load_sunspots(path=src)
+    pd.testing.assert_series_equal(from_gz_folder, from_file)
+
+
+def test_missing_file_offline_says_where_it_looked(tmp_path, monkeypatch):
+    monkeypatch.setenv(ENV_DATA, str(tmp_path / "nowhere"))
+    remote = RemoteFile("absent.csv", "https://example.org/absent.csv")
+    with pytest.raises(FileNotFoundError, match="Looked in") as info:
+        locate(remote, data_home=tmp_path / "home", download_if_missing=False)
+    assert "nowhere" in str(info.value) and "SKLSTM_DATA" in str(info.value)
+    with pytest.raises(FileNotFoundError, match="not found in path"):
+        locate(remote, path=tmp_path)
+
+
+def test_download_verifies_checksum_and_size(tmp_path):
+    from sklstm.datasets._fetch import _sha256, download
+
+    payload = tmp_path / "remote.csv"
+    payload.write_bytes(b"1;2;3\n")
+    good = RemoteFile("remote.csv", payload.as_uri(), sha256=_sha256(payload), size=6)
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    import io
+
+    progress = io.StringIO()
+    assert download(good, cache, stream=progress).read_bytes() == b"1;2;3\n"
+    assert "Downloading" in progress.getvalue()
+    bad = RemoteFile("bad.csv", payload.as_uri(), sha256="0" * 64)
+    with pytest.raises(OSError, match="checksum"):
+        download(bad, cache, stream=progress)
+    assert not (cache / "bad.csv").exists()
+
+
+def test_car_colours_and_generator():
+    X, y = load_car_colors()
+    assert X.shape == (6, 6, 1) and sorted(set(y)) == [1, 2, 3]
+    # The label is the colour seen through the pinhole.
+    assert all(set(np.unique(X[i])) == {0, y[i]} for i in range(6))
+    Xg, yg = make_car_sequences(n_samples=500, seq_len=10, random_state=1)
+    assert Xg.shape == (500, 10, 1)
+    assert all(set(np.unique(Xg[i])) == {0, yg[i]} for i in range(500))
+    lengths = (Xg[:, :, 0] > 0).sum(axis=1)
+    starts = (Xg[:, :, 0] > 0).argmax(axis=1)
+    assert lengths.min() == 1 and lengths.max() == 9
+    assert len(np.unique(starts)) == 10
+    X2, y2 = make_car_sequences(n_samples=500, seq_len=10, random_state=1)
+    np.testing.assert_array_equal(X2, Xg)
