@@ -3,7 +3,7 @@
 from .classification import SequenceClassifier
 from .forecasting import GRUForecaster, LSTMForecaster
 from .impute import TimeSeriesImputer, reinstate_missing_timestamps
-from .windowing import Sequences, SequenceWindower, make_sequences
+from .windowing import Sequences, SequenceWindower, make_sequences, pad_sequences
 
 __version__ = "0.1.0"
 
@@ -15,5 +15,6 @@ __all__ = [
     "Sequences",
     "TimeSeriesImputer",
     "make_sequences",
+    "pad_sequences",
     "reinstate_missing_timestamps",
 ]

@@ -36,8 +36,8 @@ _OPTIMIZERS = {
 # early_stopping="auto" turns early stopping on from this many samples (as in
 # HistGradientBoosting): below it a validation split costs too much of the data.
 AUTO_EARLY_STOPPING_MIN_SAMPLES = 10_000
-# Predictions run on at least this many rows (padded with zeros): see ``_forward``.
-MIN_PREDICT_ROWS = 16
+# Predictions run on whole blocks of this many rows (padded with zeros): see ``_forward``.
+PREDICT_ROW_BLOCK = 16
 
 
 def resolve_device(device):
@@ -210,20 +210,22 @@ class BaseRecurrent(BaseEstimator):
         module, device = self.net_.module_, self.net_.device
         module.eval()
         n = X3.shape[0]
-        size = max(1, EVAL_BATCH_ELEMENTS // max(1, int(np.prod(X3.shape[1:]))))
+        size = max(PREDICT_ROW_BLOCK, EVAL_BATCH_ELEMENTS // max(1, int(np.prod(X3.shape[1:]))))
+        size -= size % PREDICT_ROW_BLOCK
         outputs = []
         with torch.inference_mode():
             for start in range(0, n, size):
                 xb = to_device_tensor(X3[start : start + size], device)
                 lb = None if lengths is None else lengths[start : start + size]
                 rows = xb.shape[0]
-                if rows < MIN_PREDICT_ROWS:
-                    # BLAS takes another code path for a handful of rows, whose rounding
-                    # differs in the last bit; zero rows keep a window's prediction the same
-                    # whether it is predicted alone or among others.
-                    xb = torch.cat([xb, xb.new_zeros((MIN_PREDICT_ROWS - rows,) + xb.shape[1:])])
+                extra = -rows % PREDICT_ROW_BLOCK
+                if extra:
+                    # BLAS rounds rows of a partial block (and lone rows) differently in the
+                    # last bit; zero rows up to whole blocks keep a window's prediction the
+                    # same whether it is predicted alone or among others.
+                    xb = torch.cat([xb, xb.new_zeros((extra,) + xb.shape[1:])])
                     if lb is not None:
-                        lb = torch.cat([lb, lb.new_full((MIN_PREDICT_ROWS - rows,), xb.shape[1])])
+                        lb = torch.cat([lb, lb.new_full((extra,), xb.shape[1])])
                 out = module(xb) if lb is None else module(xb, lengths=lb)
                 outputs.append(out[:rows].float().cpu().numpy())
         return np.concatenate(outputs, axis=0).astype(np.float64)

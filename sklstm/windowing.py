@@ -10,7 +10,7 @@ from numbers import Integral
 
 from ._validation import as_3d, check_int_param, to_numpy_input, validate_sequences
 
-__all__ = ["Sequences", "SequenceWindower", "make_sequences"]
+__all__ = ["Sequences", "SequenceWindower", "make_sequences", "pad_sequences"]
 
 
 class Sequences(tuple):
@@ -203,6 +203,60 @@ def make_sequences(series, window_length, horizon=1, stride=1, history=None, tar
         origin = index[first : first + n_all : stride]
         target_index = index[first + 1 : first + 1 + n_all : stride]
     return Sequences(X, y, origin, target_index)
+
+
+def pad_sequences(sequences, length=None, padding="post"):
+    """Stack sequences of different lengths into one NaN-padded 3-D array.
+
+    Parameters
+    ----------
+    sequences : iterable of array-like of shape (n_timesteps_i,) or (n_timesteps_i, n_features)
+        The sequences, each time-ordered; pandas objects are taken by value.
+    length : int or None, default=None
+        Steps of the output; None: the longest sequence. Longer sequences are refused.
+    padding : {"post", "pre"}, default="post"
+        Put the NaN padding after (post) or before (pre) each sequence.
+
+    Returns
+    -------
+    ndarray of shape (n_sequences, length, n_features)
+        The input of :class:`sklstm.SequenceClassifier` for variable-length data.
+
+    Examples
+    --------
+    >>> from sklstm import pad_sequences
+    >>> pad_sequences([[1.0, 2.0], [3.0]])[:, :, 0]
+    array([[ 1.,  2.],
+           [ 3., nan]])
+    """
+    if padding not in ("post", "pre"):
+        raise ValueError(f"padding must be 'post' or 'pre'; got {padding!r}.")
+    arrays = []
+    for i, seq in enumerate(sequences):
+        values = np.asarray(seq.to_numpy() if hasattr(seq, "to_numpy") else seq, dtype=float)
+        values = values[:, np.newaxis] if values.ndim == 1 else values
+        if values.ndim != 2 or values.shape[0] == 0:
+            raise ValueError(
+                f"sequence {i} must be a non-empty (n_timesteps,) or (n_timesteps, n_features) "
+                f"array; got shape {values.shape}."
+            )
+        arrays.append(values)
+    if not arrays:
+        raise ValueError("sequences is empty; pass at least one sequence.")
+    n_features = {a.shape[1] for a in arrays}
+    if len(n_features) > 1:
+        raise ValueError(f"sequences have different numbers of features: {sorted(n_features)}.")
+    longest = max(a.shape[0] for a in arrays)
+    length = longest if length is None else check_int_param(length, "length")
+    if longest > length:
+        raise ValueError(f"a sequence has {longest} steps, more than length={length}.")
+    out = np.full((len(arrays), length, n_features.pop()), np.nan)
+    for i, a in enumerate(arrays):
+        if padding == "post":
+            out[i, : a.shape[0]] = a
+        else:
+            out[i, length - a.shape[0] :] = a
+    return out
 
 
 class SequenceWindower(TransformerMixin, BaseEstimator):
