@@ -62,6 +62,8 @@ class RecurrentRegressor(nn.Module):
         dropout=0.0,
         architecture="direct",
         dense_size=None,
+        n_timesteps=None,
+        autoregressive=False,
     ):
         super().__init__()
         self.horizon = horizon
@@ -86,15 +88,24 @@ class RecurrentRegressor(nn.Module):
             head_in = dense_size
         layers.append(nn.Linear(head_in, head_out))
         self.head = nn.Sequential(*layers)
+        # LSTNet's autoregressive component: a linear map of the whole window added to the
+        # network's output, so the forecast follows the input's scale from the first epoch
+        # and the recurrent part learns what a linear model cannot.
+        self.linear = nn.Linear(n_timesteps * n_features, horizon) if autoregressive else None
 
     def forward(self, X):
-        _, h_n = self.encoder(self.scaler(X))
+        X = self.scaler(X)
+        _, h_n = self.encoder(X)
         context = self.dropout(_last_hidden(h_n, self.num_layers, self.bidirectional))
         if self.decoder is None:
-            return self.head(context)
-        repeated = context.unsqueeze(1).expand(-1, self.horizon, -1)
-        decoded, _ = self.decoder(repeated)
-        return self.head(self.dropout(decoded)).squeeze(-1)
+            out = self.head(context)
+        else:
+            repeated = context.unsqueeze(1).expand(-1, self.horizon, -1)
+            decoded, _ = self.decoder(repeated)
+            out = self.head(self.dropout(decoded)).squeeze(-1)
+        if self.linear is not None:
+            out = out + self.linear(X.flatten(1)).reshape(out.shape)
+        return out
 
 
 class RecurrentClassifier(nn.Module):

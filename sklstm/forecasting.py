@@ -32,6 +32,10 @@ _DOC_PARAMETERS = """
         per-step dense layer (the weather tutorial's encoder-decoder).
     dense_size : int or None, default=None
         Units of an extra dense ReLU layer before the output; None: none.
+    autoregressive : bool, default=True
+        Add a linear map of the whole (standardised) window to the output, as LSTNet's
+        autoregressive component: the network then starts from a linear autoregression and
+        learns the non-linear rest, which keeps forecasts on the scale of the input.
     max_epochs : int, default=100
         Maximum passes over the training windows.
     batch_size : int, default=64
@@ -122,6 +126,7 @@ class LSTMForecaster(RegressorMixin, BaseRecurrent):
         **BaseRecurrent._parameter_constraints,
         "architecture": [StrOptions({"direct", "seq2seq"})],
         "scale_target": ["boolean"],
+        "autoregressive": ["boolean"],
     }
 
     def __init__(
@@ -134,6 +139,7 @@ class LSTMForecaster(RegressorMixin, BaseRecurrent):
         dropout=0.0,
         architecture="direct",
         dense_size=None,
+        autoregressive=True,
         max_epochs=100,
         batch_size=64,
         lr=1e-3,
@@ -158,6 +164,7 @@ class LSTMForecaster(RegressorMixin, BaseRecurrent):
         self.dropout = dropout
         self.architecture = architecture
         self.dense_size = dense_size
+        self.autoregressive = autoregressive
         self.max_epochs = max_epochs
         self.batch_size = batch_size
         self.lr = lr
@@ -190,6 +197,8 @@ class LSTMForecaster(RegressorMixin, BaseRecurrent):
             "dropout": self.dropout,
             "architecture": self.architecture,
             "dense_size": self.dense_size,
+            "n_timesteps": self.n_timesteps_in_,
+            "autoregressive": self.autoregressive,
         }
 
     def _criterion(self):
@@ -385,6 +394,7 @@ class GRUForecaster(LSTMForecaster):
         dropout=0.0,
         architecture="direct",
         dense_size=None,
+        autoregressive=True,
         max_epochs=100,
         batch_size=64,
         lr=1e-3,
@@ -410,6 +420,7 @@ class GRUForecaster(LSTMForecaster):
             dropout=dropout,
             architecture=architecture,
             dense_size=dense_size,
+            autoregressive=autoregressive,
             max_epochs=max_epochs,
             batch_size=batch_size,
             lr=lr,

@@ -69,7 +69,15 @@ def locate(remote, path=None, data_home=None, download_if_missing=True):
             f"Download it from {remote.url} and pass path=<file or folder>, or set "
             f"{ENV_DATA}=<folder holding it>, or allow download_if_missing=True."
         )
-    return download(remote, home)
+    try:
+        return download(remote, home)
+    except OSError as exc:  # URLError and socket errors are OSErrors
+        where = "\n  ".join(str(p) for p in looked)
+        raise FileNotFoundError(
+            f"{remote.filename} is not available offline (looked in:\n  {where}\n) and "
+            f"downloading {remote.url} failed: {exc}. Pass path=<file or folder> or set "
+            f"{ENV_DATA}=<folder holding it>."
+        ) from exc
 
 
 def _sha256(path):

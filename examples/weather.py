@@ -1,0 +1,177 @@
+"""Monthly mean temperature of Australian cities: 18 months in, 18 months out (Dobilas).
+
+The weather tutorial's task with sklstm: monthly means of the daily median temperature,
+the three missing months imputed as the mean of their neighbours, then a bidirectional
+LSTM encoder-decoder (``architecture="seq2seq"``) forecasts 2016-01..2017-06 from the 18
+months before, trained on every window that ends before them. Judged against seasonal naive
+(same month last year) and climatology (mean of the calendar month in training).
+
+    SKLSTM_DATA=../shared/data python examples/weather.py [--city Sydney] [--all-cities]
+        [--search] [--plot weather.png]
+"""
+
+import argparse
+import time
+
+import numpy as np
+import pandas as pd
+from sklearn.metrics import mean_absolute_error, root_mean_squared_error
+from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
+from sklearn.pipeline import make_pipeline
+
+from sklstm import LSTMForecaster, SequenceWindower, TimeSeriesImputer, make_sequences
+from sklstm.datasets import load_monthly_temperatures
+
+WINDOW = HORIZON = 18
+TEST_START = "2016-01-01"
+MODEL = dict(architecture="seq2seq", bidirectional=True, hidden_size=32, batch_size=16,
+             lr=3e-3, max_epochs=300, weight_decay=1e-4)
+
+
+def monthly_temperatures():
+    """All locations, month-start index, every gap filled with the mean of its neighbours."""
+    return TimeSeriesImputer(strategy="neighbor_mean").fit_transform(load_monthly_temperatures())
+
+
+def split(series):
+    """Training part (all windows end before the test months) and the 18 test months."""
+    train = series[series.index < TEST_START]
+    test = series[series.index >= TEST_START][:HORIZON]
+    return train, test
+
+
+def baselines(train, test, full):
+    """Seasonal naive (same month one year earlier) and climatology (training monthly mean)."""
+    naive = np.array([full[d - pd.DateOffset(years=1)] for d in test.index])
+    clim_by_month = train.groupby(train.index.month).mean()
+    climatology = clim_by_month.loc[test.index.month].to_numpy()
+    # The strictly 18-months-ahead variant: the latest same month known at the forecast origin.
+    latest = np.array([train[train.index.month == d.month].iloc[-1] for d in test.index])
+    return {
+        "seasonal naive (same month last year)": naive,
+        "seasonal naive (latest year before the origin)": latest,
+        "climatology (training mean of the month)": climatology,
+    }
+
+
+def fit_city(train, random_state=0, **params):
+    X, y = make_sequences(train, WINDOW, horizon=HORIZON)
+    model = LSTMForecaster(random_state=random_state, **{**MODEL, **params})
+    return model.fit(X, y)
+
+
+def forecast_city(model, train, test):
+    """The 18 test months forecast from the last 18 training months, on the test index."""
+    prediction = model.forecast(train)
+    assert prediction.index.equals(test.index), (prediction.index, test.index)
+    return prediction
+
+
+def global_windows(frame):
+    """Windows of every location stacked; each window stays inside its own location."""
+    parts = [make_sequences(frame[city], WINDOW, horizon=HORIZON) for city in frame.columns]
+    return np.concatenate([p.X for p in parts]), np.concatenate([p.y for p in parts])
+
+
+def score(truth, prediction):
+    return mean_absolute_error(truth, prediction), root_mean_squared_error(truth, prediction)
+
+
+def city_report(temps, city, random_state=0, **params):
+    series = temps[city]
+    train, test = split(series)
+    start = time.perf_counter()
+    model = fit_city(train, random_state, **params)
+    seconds = time.perf_counter() - start
+    prediction = forecast_city(model, train, test)
+    rows = {name: score(test, values) for name, values in baselines(train, test, series).items()}
+    rows["sklstm seq2seq bidirectional LSTM"] = score(test, prediction)
+    return rows, prediction, test, seconds, model
+
+
+def all_cities(temps, random_state=0, **params):
+    """Per-city models vs one global model over all locations: mean MAE over cities."""
+    train_frame = temps[temps.index < TEST_START]
+    test_frame = temps[temps.index >= TEST_START][:HORIZON]
+    X, y = global_windows(train_frame)
+    start = time.perf_counter()
+    global_model = LSTMForecaster(random_state=random_state, **{**MODEL, **params}).fit(X, y)
+    global_seconds = time.perf_counter() - start
+    last = np.stack([train_frame[c].to_numpy()[-WINDOW:] for c in temps.columns])
+    global_pred = global_model.predict(last[:, :, np.newaxis])
+    per_city, clim, naive, seconds = [], [], [], 0.0
+    for i, city in enumerate(temps.columns):
+        train, test = train_frame[city], test_frame[city]
+        start = time.perf_counter()
+        model = fit_city(train, random_state, **params)
+        seconds += time.perf_counter() - start
+        per_city.append(score(test, forecast_city(model, train, test))[0])
+        base = baselines(train, test, temps[city])
+        clim.append(score(test, base["climatology (training mean of the month)"])[0])
+        naive.append(score(test, base["seasonal naive (same month last year)"])[0])
+    global_mae = [score(test_frame[c], global_pred[i])[0] for i, c in enumerate(temps.columns)]
+    return {
+        "seasonal naive": (np.mean(naive), None),
+        "climatology": (np.mean(clim), None),
+        f"per-city models ({len(temps.columns)})": (np.mean(per_city), seconds),
+        "one global model": (np.mean(global_mae), global_seconds),
+    }
+
+
+def grid_search(series, random_state=0, max_epochs=300):
+    """Window length (12/18/24 months) x cell type, TimeSeriesSplit with gap = horizon - 1."""
+    train, _ = split(series)
+    X, y = make_sequences(train, 24, horizon=HORIZON)
+    pipe = make_pipeline(SequenceWindower(window_length=24),
+                         LSTMForecaster(random_state=random_state,
+                                        **{**MODEL, "max_epochs": max_epochs}))
+    search = GridSearchCV(
+        pipe,
+        {"sequencewindower__window_length": [12, 18, 24], "lstmforecaster__cell": ["lstm", "gru"]},
+        cv=TimeSeriesSplit(n_splits=3, gap=HORIZON - 1),
+        scoring="neg_mean_absolute_error",
+    )
+    return search.fit(X, y)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--city", default="Canberra")
+    parser.add_argument("--all-cities", action="store_true",
+                        help="also compare per-city models with one global model")
+    parser.add_argument("--search", action="store_true", help="grid search window x cell")
+    parser.add_argument("--max-epochs", type=int, default=MODEL["max_epochs"])
+    parser.add_argument("--random-state", type=int, default=0)
+    parser.add_argument("--plot", default=None, help="write a PNG of actual vs forecast")
+    args = parser.parse_args(argv)
+
+    temps = monthly_temperatures()
+    if args.city not in temps.columns:
+        parser.error(f"unknown city {args.city!r}; choose from {', '.join(temps.columns)}")
+    rows, prediction, test, seconds, _ = city_report(
+        temps, args.city, args.random_state, max_epochs=args.max_epochs)
+    print(f"{args.city}: forecast {test.index[0]:%Y-%m}..{test.index[-1]:%Y-%m} from the 18 "
+          f"months before ({seconds:.1f} s training)\n")
+    print("| model | MAE (deg C) | RMSE (deg C) |\n|---|---|---|")
+    for name, (mae, rmse) in rows.items():
+        print(f"| {name} | {mae:.2f} | {rmse:.2f} |")
+    if args.all_cities:
+        print("\nAll locations, mean MAE over cities (deg C)\n\n| model | MAE | training s |\n|---|---|---|")
+        for name, (mae, secs) in all_cities(temps, args.random_state,
+                                            max_epochs=args.max_epochs).items():
+            print(f"| {name} | {mae:.2f} | {'' if secs is None else f'{secs:.0f}'} |")
+    if args.search:
+        search = grid_search(temps[args.city], args.random_state, args.max_epochs)
+        print(f"\nGrid search: best {search.best_params_}, CV MAE {-search.best_score_:.2f}")
+    if args.plot:
+        from sklstm.plotting import plot_forecast
+
+        ax = plot_forecast(test, prediction, history=temps[args.city][: test.index[0]][:-1][-36:],
+                           title=f"{args.city}: monthly mean temperature, 18-month forecast",
+                           ylabel="deg C")
+        ax.figure.savefig(args.plot, dpi=100, bbox_inches="tight")
+        print(f"plot written to {args.plot}")
+
+
+if __name__ == "__main__":
+    main()
