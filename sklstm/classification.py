@@ -85,7 +85,7 @@ class SequenceClassifier(ClassifierMixin, BaseRecurrent):
         for ``patience`` epochs, and restore the best weights. "auto": on from 10,000 samples.
     validation_fraction : float, default=0.1
         Share of the (last) samples held out for early stopping.
-    patience : int, default=5
+    patience : int, default=10
         Epochs without improvement before stopping.
     class_weight : dict, "balanced" or None, default=None
         Weights of the classes in the loss: ``{label: weight}``, or "balanced" (inversely
@@ -153,7 +153,7 @@ class SequenceClassifier(ClassifierMixin, BaseRecurrent):
         weight_decay=0.0,
         early_stopping="auto",
         validation_fraction=0.1,
-        patience=5,
+        patience=10,
         class_weight=None,
         scale_input=True,
         device="cpu",

@@ -52,7 +52,7 @@ _DOC_PARAMETERS = """
         most recent.
     validation_fraction : float, default=0.1
         Share of the (latest) windows held out for early stopping.
-    patience : int, default=5
+    patience : int, default=10
         Epochs without improvement before stopping.
     scale_target : bool, default=True
         Standardise y with its training mean and deviation; predictions come back in the
@@ -147,7 +147,7 @@ class LSTMForecaster(RegressorMixin, BaseRecurrent):
         weight_decay=0.0,
         early_stopping="auto",
         validation_fraction=0.1,
-        patience=5,
+        patience=10,
         scale_target=True,
         scale_input=True,
         device="cpu",
@@ -402,7 +402,7 @@ class GRUForecaster(LSTMForecaster):
         weight_decay=0.0,
         early_stopping="auto",
         validation_fraction=0.1,
-        patience=5,
+        patience=10,
         scale_target=True,
         scale_input=True,
         device="cpu",

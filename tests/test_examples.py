@@ -1,0 +1,137 @@
+"""Smoke versions of the three tasks on the real data (few epochs, small slices)."""
+
+import importlib.util
+import io
+from contextlib import redirect_stdout
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.metrics import root_mean_squared_error
+from sklearn.model_selection import GridSearchCV, TimeSeriesSplit, cross_validate
+from sklearn.pipeline import make_pipeline
+
+from sklstm import LSTMForecaster, SequenceWindower, make_sequences
+
+from .conftest import requires_data
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+
+
+def load_example(name):
+    spec = importlib.util.spec_from_file_location(f"example_{name}", EXAMPLES / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_car_example_is_perfect_on_toy_and_new_cars():
+    out = io.StringIO()
+    with redirect_stdout(out):
+        load_example("car").main([])
+    text = out.getvalue()
+    assert "| the course's 6 toy sequences | 100.0% |" in text
+    assert "| 1,000 generated cars, other positions and lengths | 100.0% |" in text
+
+
+@requires_data
+def test_weather_smoke_forecast_shape_index_and_baselines():
+    weather = load_example("weather")
+    temps = weather.monthly_temperatures()
+    assert temps.isna().sum().sum() == 0
+    rows, prediction, test, _, model = weather.city_report(temps, "Canberra", max_epochs=30)
+    assert prediction.shape == (18,)
+    assert prediction.index.equals(pd.date_range("2016-01-01", "2017-06-01", freq="MS"))
+    assert prediction.index.equals(test.index)
+    assert model.net_.module_.decoder is not None and model.bidirectional
+    naive_mae = rows["seasonal naive (same month last year)"][0]
+    clim_mae = rows["climatology (training mean of the month)"][0]
+    assert naive_mae == pytest.approx(1.68, abs=0.01)
+    assert clim_mae == pytest.approx(1.19, abs=0.01)
+    # Even a short training run forecasts the seasonal shape: far better than a flat mean.
+    flat = np.full(18, temps["Canberra"][: "2015-12"].mean())
+    assert rows["sklstm seq2seq bidirectional LSTM"][0] < np.mean(np.abs(test - flat))
+
+
+@requires_data
+def test_weather_global_windows_never_cross_locations():
+    weather = load_example("weather")
+    temps = weather.monthly_temperatures()[["Canberra", "Sydney", "Darwin"]][: "2015-12"]
+    X, y = weather.global_windows(temps)
+    per_city = len(temps) - 36 + 1
+    assert X.shape == (3 * per_city, 18, 1) and y.shape == (3 * per_city, 18)
+    for k, city in enumerate(temps.columns):
+        block = slice(k * per_city, (k + 1) * per_city)
+        values = temps[city].to_numpy()
+        np.testing.assert_array_equal(X[block][:, :, 0][0], values[:18])
+        np.testing.assert_array_equal(y[block][-1], values[-18:])
+
+
+@requires_data
+def test_sunspot_smoke_beats_the_mean_and_reports_baselines():
+    sunspot = load_example("sunspot")
+    from sklstm.datasets import load_sunspots
+
+    train, test = sunspot.course_split(load_sunspots())
+    assert (len(train), len(test)) == (55_160, 6_391)
+    rows, y_test = sunspot.baselines(train, test)
+    assert len(y_test) == 6_381
+    assert rows["persistence (tomorrow = today)"] == pytest.approx(14.6, abs=0.05)
+    model, rmse, _ = sunspot.run(train["1980":], test, max_epochs=3)
+    mean_rmse = root_mean_squared_error(y_test, np.full(len(y_test), train.mean()))
+    assert rmse < 0.5 * mean_rmse
+    assert rmse < 20
+
+
+class _RecordingForecaster(LSTMForecaster):
+    """Forecaster that notes which time positions it saw in fit and was asked about."""
+
+    log = []
+
+    def fit(self, X, y):
+        type(self).log.append(("fit", float(np.max(X)), float(np.max(y))))
+        return super().fit(X, y)
+
+    def predict(self, X):
+        type(self).log.append(("predict", float(np.min(X[:, -1])) + 1, None))
+        return super().predict(X)
+
+
+@pytest.mark.parametrize("horizon", [1, 3])
+def test_each_fold_sees_only_its_own_past(horizon):
+    # The series' values are their own time positions, so every value a model sees tells
+    # when it was observed.
+    series = np.arange(600, dtype=float)
+    X, y = make_sequences(series, 30, horizon=horizon)
+    _RecordingForecaster.log = []
+    pipe = make_pipeline(SequenceWindower(window_length=30),
+                         _RecordingForecaster(hidden_size=4, max_epochs=1, random_state=0))
+    search = GridSearchCV(pipe, {"sequencewindower__window_length": [5, 30]},
+                          cv=TimeSeriesSplit(n_splits=3, gap=horizon - 1), refit=False)
+    search.fit(X, y)
+    log = _RecordingForecaster.log
+    fits = [entry for entry in log if entry[0] == "fit"]
+    predicts = [entry for entry in log if entry[0] == "predict"]
+    assert len(fits) == len(predicts) == 6
+    for (_, seen_x, seen_y), (_, first_test_target, _) in zip(fits, predicts):
+        # Inputs and targets used for training all precede the first target scored.
+        assert seen_x < first_test_target and seen_y < first_test_target
+
+
+@requires_data
+def test_grid_search_and_cross_validate_on_real_sunspots():
+    from sklstm.datasets import load_sunspots
+
+    series = load_sunspots()["1990":"1999"]
+    X, y = make_sequences(series, 30)
+    pipe = make_pipeline(SequenceWindower(window_length=30),
+                         LSTMForecaster(hidden_size=16, max_epochs=3, lr=3e-3, random_state=0))
+    cv = TimeSeriesSplit(n_splits=2, gap=0)
+    search = GridSearchCV(pipe, {"sequencewindower__window_length": [10, 30],
+                                 "lstmforecaster__cell": ["lstm", "gru"]},
+                          cv=cv, scoring="neg_root_mean_squared_error").fit(X, y)
+    assert len(search.cv_results_["params"]) == 4
+    assert -search.best_score_ < np.std(y)
+    scores = cross_validate(pipe, X, y, cv=cv, scoring="neg_root_mean_squared_error")
+    assert np.all(-scores["test_score"] < np.std(y))

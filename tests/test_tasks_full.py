@@ -1,0 +1,38 @@
+"""Full-size task runs (minutes): `pytest -m slow`. CI runs them as a separate step."""
+
+import numpy as np
+import pytest
+
+from .conftest import requires_data
+from .test_examples import load_example
+
+pytestmark = [pytest.mark.slow, requires_data]
+
+
+def test_sunspot_defaults_beat_the_course_and_persistence():
+    sunspot = load_example("sunspot")
+    from sklstm.datasets import load_sunspots
+
+    train, test = sunspot.course_split(load_sunspots())
+    rows, _ = sunspot.baselines(train, test)
+    _, rmse, _ = sunspot.run(train, test)
+    assert rmse < rows["persistence (tomorrow = today)"]
+    assert rmse < 14.38, rmse
+
+
+def test_weather_canberra_beats_seasonal_naive():
+    weather = load_example("weather")
+    temps = weather.monthly_temperatures()
+    rows, prediction, test, _, _ = weather.city_report(temps, "Canberra")
+    mae = rows["sklstm seq2seq bidirectional LSTM"][0]
+    assert mae < rows["seasonal naive (same month last year)"][0], mae
+    assert np.isfinite(prediction).all()
+
+
+def test_car_generated_longer_sequences():
+    car = load_example("car")
+    from sklstm.datasets import make_car_sequences
+
+    clf = car.train(n_samples=1500, seq_len=10, max_epochs=60)
+    X, y = make_car_sequences(n_samples=1000, seq_len=10, random_state=7)
+    assert clf.score(X, y) == 1.0
