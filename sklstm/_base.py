@@ -113,7 +113,16 @@ class BaseRecurrent(BaseEstimator):
         raise NotImplementedError
 
     def _module_params(self):
-        raise NotImplementedError
+        """Keyword arguments of the module; subclasses add their own to these."""
+        return {
+            "n_features": self._n_step_features,
+            "hidden_size": self.hidden_size,
+            "num_layers": self.num_layers,
+            "cell": self.cell,
+            "bidirectional": self.bidirectional,
+            "dropout": self.dropout,
+            "dense_size": self.dense_size,
+        }
 
     def _criterion(self):
         raise NotImplementedError

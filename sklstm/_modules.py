@@ -32,6 +32,16 @@ def _last_hidden(h_n, num_layers, bidirectional):
     return h_n[-1]
 
 
+def _dense_head(in_features, dense_size, out_features):
+    """Linear output layer, after an optional dense ReLU layer of ``dense_size`` units."""
+    layers = []
+    if dense_size:
+        layers += [nn.Linear(in_features, dense_size), nn.ReLU()]
+        in_features = dense_size
+    layers.append(nn.Linear(in_features, out_features))
+    return nn.Sequential(*layers)
+
+
 class _Standardise(nn.Module):
     def __init__(self, n_features):
         super().__init__()
@@ -82,12 +92,7 @@ class RecurrentRegressor(nn.Module):
         else:
             self.decoder = None
             head_in, head_out = context_size, horizon
-        layers = []
-        if dense_size:
-            layers += [nn.Linear(head_in, dense_size), nn.ReLU()]
-            head_in = dense_size
-        layers.append(nn.Linear(head_in, head_out))
-        self.head = nn.Sequential(*layers)
+        self.head = _dense_head(head_in, dense_size, head_out)
         # LSTNet's autoregressive component: a linear map of the whole window added to the
         # network's output, so the forecast follows the input's scale from the first epoch
         # and the recurrent part learns what a linear model cannot.
@@ -131,14 +136,8 @@ class RecurrentClassifier(nn.Module):
         self.bidirectional = bidirectional
         self.scaler = _Standardise(n_features)
         self.encoder = _make_rnn(cell, n_features, hidden_size, num_layers, bidirectional, dropout)
-        head_in = hidden_size * (2 if bidirectional else 1)
         self.dropout = nn.Dropout(dropout)
-        layers = []
-        if dense_size:
-            layers += [nn.Linear(head_in, dense_size), nn.ReLU()]
-            head_in = dense_size
-        layers.append(nn.Linear(head_in, n_classes))
-        self.head = nn.Sequential(*layers)
+        self.head = _dense_head(hidden_size * (2 if bidirectional else 1), dense_size, n_classes)
 
     def forward(self, X, lengths=None):
         # Padding (and any feature never observed in a sequence) is NaN on input: zero, the

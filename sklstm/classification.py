@@ -191,16 +191,7 @@ class SequenceClassifier(ClassifierMixin, BaseRecurrent):
         return RecurrentClassifier
 
     def _module_params(self):
-        return {
-            "n_features": self._n_step_features,
-            "n_classes": len(self.classes_),
-            "hidden_size": self.hidden_size,
-            "num_layers": self.num_layers,
-            "cell": self.cell,
-            "bidirectional": self.bidirectional,
-            "dropout": self.dropout,
-            "dense_size": self.dense_size,
-        }
+        return {**super()._module_params(), "n_classes": len(self.classes_)}
 
     def _criterion(self):
         weight = None

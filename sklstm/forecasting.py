@@ -188,15 +188,9 @@ class LSTMForecaster(RegressorMixin, BaseRecurrent):
 
     def _module_params(self):
         return {
-            "n_features": self._n_step_features,
+            **super()._module_params(),
             "horizon": self.horizon_,
-            "hidden_size": self.hidden_size,
-            "num_layers": self.num_layers,
-            "cell": self.cell,
-            "bidirectional": self.bidirectional,
-            "dropout": self.dropout,
             "architecture": self.architecture,
-            "dense_size": self.dense_size,
             "n_timesteps": self.n_timesteps_in_,
             "autoregressive": self.autoregressive,
         }
