@@ -137,7 +137,7 @@ def grid_search(series, random_state=0, max_epochs=300):
     search = GridSearchCV(
         pipe,
         {"sequencewindower__window_length": [12, 18, 24], "lstmforecaster__cell": ["lstm", "gru"]},
-        cv=TimeSeriesSplit(n_splits=3, gap=HORIZON - 1),
+        cv=TimeSeriesSplit(n_splits=2, gap=HORIZON - 1),
         scoring="neg_mean_absolute_error",
     )
     return search.fit(X, y)
