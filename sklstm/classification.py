@@ -124,11 +124,12 @@ class SequenceClassifier(ClassifierMixin, BaseRecurrent):
     --------
     >>> from sklstm import SequenceClassifier
     >>> from sklstm.datasets import make_car_sequences
-    >>> X, y = make_car_sequences(n_samples=120, seq_len=8, random_state=0)
-    >>> clf = SequenceClassifier(hidden_size=16, lr=0.01, max_epochs=40, random_state=0)
+    >>> X, y = make_car_sequences(n_samples=300, seq_len=6, random_state=0)
+    >>> clf = SequenceClassifier(hidden_size=32, lr=0.01, max_epochs=40, random_state=0)
     >>> clf.fit(X, y).classes_
     array([1, 2, 3])
-    >>> bool(clf.score(X, y) > 0.95)
+    >>> X_new, y_new = make_car_sequences(n_samples=300, seq_len=6, random_state=1)
+    >>> bool(clf.score(X_new, y_new) > 0.95)
     True
     """
 
