@@ -175,7 +175,11 @@ def main(argv=None):
             print(f"| {name} | {mae:.2f} | {'' if secs is None else f'{secs:.0f}'} |")
     if args.search:
         search = grid_search(temps[args.city], args.random_state, args.max_epochs)
-        print(f"\nGrid search: best {search.best_params_}, CV MAE {-search.best_score_:.2f}")
+        train, test = split(temps[args.city])
+        last = train.to_numpy()[-24:].reshape(1, 24, 1)
+        test_mae = mean_absolute_error(test, search.predict(last).ravel())
+        print(f"\nGrid search (windows 12/18/24 x LSTM/GRU, TimeSeriesSplit(2, gap=17)): best "
+              f"{search.best_params_}, CV MAE {-search.best_score_:.2f}, test MAE {test_mae:.2f}")
     if args.plot:
         from sklstm.plotting import plot_forecast
 
