@@ -195,9 +195,12 @@ class BaseRecurrent(BaseEstimator):
     def _fit_net(self, X3, target, lengths=None, *, reset, epochs=None):
         """Build (on ``reset``) and train the net on validated windows and encoded targets."""
         if reset:
-            self._device = resolve_device(self.device)
+            device = resolve_device(self.device)
             self._seed = check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
-        device = self._device
+        else:
+            # The net's own device: a model trained on CUDA and unpickled on a CPU-only
+            # machine has been mapped to the CPU by skorch.
+            device = self.net_.device
         data_target = target.to(device)
         data_lengths = None if lengths is None else lengths.to(device)
         with seeded(self._seed, device):

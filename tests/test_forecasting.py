@@ -254,11 +254,15 @@ def test_cuda_training_is_repeatable_and_unpickles_without_a_gpu(tmp_path):
     joblib.dump(model, tmp_path / "m.joblib")
     np.save(tmp_path / "X.npy", X)
     np.save(tmp_path / "p.npy", p1)
+    np.save(tmp_path / "y.npy", y)
     script = (
         "import joblib, numpy as np, torch; assert not torch.cuda.is_available();"
         f"m = joblib.load(r'{tmp_path / 'm.joblib'}');"
         f"p = m.predict(np.load(r'{tmp_path / 'X.npy'}'));"
-        f"np.testing.assert_allclose(p, np.load(r'{tmp_path / 'p.npy'}'), rtol=1e-4, atol=1e-5)"
+        f"np.testing.assert_allclose(p, np.load(r'{tmp_path / 'p.npy'}'), rtol=1e-4, atol=1e-5);"
+        # Training goes on, on the CPU, after unpickling.
+        f"m.partial_fit(np.load(r'{tmp_path / 'X.npy'}'), np.load(r'{tmp_path / 'y.npy'}'));"
+        "assert m.net_.device == 'cpu' and len(m.history_) == 16"
     )
     env = {**os.environ, "CUDA_VISIBLE_DEVICES": ""}
     subprocess.run([sys.executable, "-c", script], check=True, env=env)
