@@ -41,7 +41,7 @@ def main(argv=None):
     X_toy, y_toy = load_car_colors()
     X_new, y_new = make_car_sequences(n_samples=1000, seq_len=6,
                                       random_state=args.random_state + 1)
-    print(f"| data | accuracy |\n|---|---|")
+    print("| data | accuracy |\n|---|---|")
     print(f"| the course's 6 toy sequences | {clf.score(X_toy, y_toy):.1%} |")
     print(f"| 1,000 generated cars, other positions and lengths | {clf.score(X_new, y_new):.1%} |")
     print("\n| new sequence | seen | predicted colour | probability |\n|---|---|---|---|")

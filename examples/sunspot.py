@@ -100,7 +100,7 @@ def main(argv=None):
           f"test {len(test):,} days ({test.index[0].date()}..{test.index[-1].date()})")
     rows, _ = baselines(train, test, args.window)
     model, rmse, seconds = run(train, test, args.window, args.max_epochs, args.random_state)
-    print(f"\n| model | test RMSE |\n|---|---|")
+    print("\n| model | test RMSE |\n|---|---|")
     for name, value in COURSE_RMSE.items():
         print(f"| course LSTM ({name}, printed) | {value:.2f} |")
     for name, value in rows.items():

@@ -207,9 +207,10 @@ class BaseRecurrent(BaseEstimator):
             if reset:
                 net = self._build_net(device, X3.shape[0], self._module_params(), self._seed)
                 net.initialize()
-                mean, scale = self._input_statistics(X3)
-                net.module_.scaler.mean.copy_(torch.as_tensor(mean))
-                net.module_.scaler.scale.copy_(torch.as_tensor(scale))
+                if self.scale_input:  # otherwise the scaler keeps mean 0, scale 1
+                    mean, scale = self._input_statistics(X3)
+                    net.module_.scaler.mean.copy_(torch.as_tensor(mean))
+                    net.module_.scaler.scale.copy_(torch.as_tensor(scale))
                 self.net_ = net
             data = self._training_data(X3, data_target, data_lengths, device)
             fit_params = {} if epochs is None else {"epochs": epochs}

@@ -205,10 +205,7 @@ class SequenceClassifier(ClassifierMixin, BaseRecurrent):
 
     def _input_statistics(self, X3):
         # Sequences are independent here (no overlapping windows): use every observed step.
-        n_features = X3.shape[2]
-        if not self.scale_input:
-            return np.zeros(n_features, np.float32), np.ones(n_features, np.float32)
-        return _mean_scale(X3.reshape(-1, n_features))
+        return _mean_scale(X3.reshape(-1, X3.shape[2]))
 
     def _prepare_X(self, X, reset):
         X3 = self._validate_X(X, reset=reset, allow_nan=True, fixed_timesteps=False)

@@ -10,6 +10,7 @@ from sklearn.utils.validation import check_array
 from ._base import BaseRecurrent
 from ._modules import RecurrentRegressor
 from ._validation import FLOAT_DTYPES, to_numpy_input
+from .windowing import series_values
 
 __all__ = ["GRUForecaster", "LSTMForecaster"]
 
@@ -198,12 +199,6 @@ class LSTMForecaster(RegressorMixin, BaseRecurrent):
     def _criterion(self):
         return torch.nn.MSELoss
 
-    def _input_statistics(self, X3):
-        if not self.scale_input:
-            n_features = X3.shape[2]
-            return np.zeros(n_features, np.float32), np.ones(n_features, np.float32)
-        return super()._input_statistics(X3)
-
     # -- targets --------------------------------------------------------------------------
     def _validate_y(self, y, n_samples):
         if y is None:
@@ -329,9 +324,7 @@ class LSTMForecaster(RegressorMixin, BaseRecurrent):
             The ``horizon_`` forecasts, indexed by the future timestamps (or positions).
         """
         self._check_fitted()
-        values = series.to_numpy() if isinstance(series, (pd.Series, pd.DataFrame)) else series
-        values = np.asarray(values, dtype=np.float64)
-        values = values[:, np.newaxis] if values.ndim == 1 else values
+        values, index, _ = series_values(series, "series")
         if values.shape[0] < self.n_timesteps_in_:
             raise ValueError(
                 f"series has {values.shape[0]} rows; forecasting needs the last "
@@ -340,7 +333,6 @@ class LSTMForecaster(RegressorMixin, BaseRecurrent):
         window = values[-self.n_timesteps_in_ :][np.newaxis]
         window = window[:, :, 0] if self._fit_ndim == 2 else window
         prediction = np.ravel(self.predict(window))
-        index = getattr(series, "index", None)
         if isinstance(index, pd.DatetimeIndex):
             step = freq or index.freq or pd.infer_freq(index)
             if step is None:

@@ -39,7 +39,7 @@ class Sequences(tuple):
         return self[1]
 
 
-def _series_values(series, name):
+def series_values(series, name):
     """Return ``(values_2d, index, columns)`` of a Series/DataFrame/array, refusing bad input."""
     series = to_numpy_input(series)
     if isinstance(series, pd.Series):
@@ -140,12 +140,12 @@ def make_sequences(series, window_length, horizon=1, stride=1, history=None, tar
     window_length = check_int_param(window_length, "window_length")
     horizon = check_int_param(horizon, "horizon")
     stride = check_int_param(stride, "stride")
-    values, index, columns = _series_values(series, "series")
+    values, index, columns = series_values(series, "series")
     target_col = _target_column(columns, target)
 
     n_history = 0
     if history is not None:
-        hist_values, hist_index, hist_columns = _series_values(history, "history")
+        hist_values, hist_index, hist_columns = series_values(history, "history")
         if hist_values.shape[1] != values.shape[1]:
             raise ValueError(
                 f"history has {hist_values.shape[1]} columns but series has {values.shape[1]}; "

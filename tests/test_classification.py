@@ -1,6 +1,5 @@
 import numpy as np
 import pytest
-import torch
 
 from sklstm import SequenceClassifier, pad_sequences
 from sklstm.classification import align_padding

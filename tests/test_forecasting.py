@@ -266,3 +266,23 @@ def test_cuda_training_is_repeatable_and_unpickles_without_a_gpu(tmp_path):
     )
     env = {**os.environ, "CUDA_VISIBLE_DEVICES": ""}
     subprocess.run([sys.executable, "-c", script], check=True, env=env)
+
+
+def test_scale_input_sets_the_module_scaler_only_when_asked():
+    X, y = sine_windows()
+    scaled = LSTMForecaster(**{**FAST, "max_epochs": 1}).fit(X * 10 + 3, y)
+    series = np.concatenate([X[0, :, 0], X[:, -1, 0]]) * 10 + 3
+    np.testing.assert_allclose(scaled.net_.module_.scaler.mean.numpy(), [series.mean()],
+                               rtol=1e-5)
+    np.testing.assert_allclose(scaled.net_.module_.scaler.scale.numpy(), [series.std()],
+                               rtol=1e-5)
+    raw = LSTMForecaster(**{**FAST, "max_epochs": 1}, scale_input=False).fit(X * 10 + 3, y)
+    np.testing.assert_array_equal(raw.net_.module_.scaler.mean.numpy(), [0.0])
+    np.testing.assert_array_equal(raw.net_.module_.scaler.scale.numpy(), [1.0])
+
+
+def test_forecast_refuses_non_numeric_series():
+    X, y = sine_windows()
+    model = LSTMForecaster(**{**FAST, "max_epochs": 1}).fit(X, y)
+    with pytest.raises(TypeError, match="series must hold numbers"):
+        model.forecast(np.array(["a"] * 20))
