@@ -212,7 +212,7 @@ class SequenceClassifier(ClassifierMixin, BaseRecurrent):
         X3, lengths = align_padding(X3)
         return X3, None if lengths is None else torch.as_tensor(lengths, dtype=torch.int64)
 
-    def _encode_y(self, y, n_samples):
+    def _validate_y(self, y, n_samples):
         if y is None:
             raise ValueError(
                 "SequenceClassifier requires y to be passed, but the target y is None."
@@ -264,7 +264,7 @@ class SequenceClassifier(ClassifierMixin, BaseRecurrent):
 
     def _start(self, X, y, epochs, classes=None):
         X3, lengths = self._prepare_X(X, reset=True)
-        y = self._encode_y(y, X3.shape[0])
+        y = self._validate_y(y, X3.shape[0])
         encoder = LabelEncoder().fit(y if classes is None else np.concatenate([classes, y]))
         if len(encoder.classes_) < 2:
             raise ValueError(
@@ -278,7 +278,7 @@ class SequenceClassifier(ClassifierMixin, BaseRecurrent):
 
     def _continue(self, X, y, epochs):
         X3, lengths = self._prepare_X(X, reset=False)
-        y = self._encode_y(y, X3.shape[0])
+        y = self._validate_y(y, X3.shape[0])
         self._check_known_labels(y, "y")
         target = torch.as_tensor(np.searchsorted(self.classes_, y), dtype=torch.int64)
         return self._fit_net(X3, target, lengths, reset=False, epochs=epochs)
