@@ -1,31 +1,36 @@
-"""Machinery shared by the recurrent estimators: parameters, seeding, device, the skorch net.
+"""Machinery shared by the recurrent estimators: the fit template, seeding, device, the net.
 
 The estimators *own* a skorch net (``net_``) built in ``fit``; ``__init__`` only stores
-parameters. Subclasses say how targets are encoded, which module and loss to use, and how
-predictions are decoded; everything else lives here.
+parameters. ``fit``, ``partial_fit`` and warm starts are written once here, as a template
+method (sktime's ``BaseForecaster.fit`` -> ``_fit``): validate, set up targets and scaling on a
+fresh fit, build or refresh the net, train; the whole call is atomic. Subclasses supply only
+the target handling (validation, encoding, decoding), the module and the loss.
 """
 
 import contextlib
+import copy
 from numbers import Integral, Real
 
 import numpy as np
 import pandas as pd
 import torch
-from sklearn.base import BaseEstimator
+from sklearn.base import BaseEstimator, _fit_context
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
-from skorch.callbacks import EarlyStopping
+from skorch.callbacks import Callback
 
 from ._net import (
     EVAL_BATCH_ELEMENTS,
-    MAX_PRELOAD_BYTES,
+    BatchIterator,
+    FiniteLossGuard,
+    LatestEarlyStopping,
     LatestSplit,
     SequenceData,
     SequenceNet,
     to_device_tensor,
 )
-from ._validation import as_3d, validate_sequences
+from ._validation import as_3d, validate_sequences, window_feature_names
 
 _OPTIMIZERS = {
     "adam": torch.optim.Adam,
@@ -38,6 +43,8 @@ _OPTIMIZERS = {
 AUTO_EARLY_STOPPING_MIN_SAMPLES = 10_000
 # Predictions run on whole blocks of this many rows (padded with zeros): see ``_forward``.
 PREDICT_ROW_BLOCK = 16
+# Devices a recurrent net can train on; "meta" and friends hold no data.
+_DEVICE_TYPES = ("cpu", "cuda", "mps")
 
 
 def resolve_device(device):
@@ -49,11 +56,16 @@ def resolve_device(device):
         return "mps" if mps is not None and mps.is_available() else "cpu"
     try:
         parsed = torch.device(device)
-    except (RuntimeError, TypeError) as exc:
+    except (RuntimeError, TypeError, ValueError) as exc:
         raise ValueError(
             f"device={device!r} is not a torch device; use 'cpu', 'cuda', 'cuda:N', 'mps' or "
             "'auto'."
         ) from exc
+    if parsed.type not in _DEVICE_TYPES:
+        raise ValueError(
+            f"device={device!r} cannot train a network (it holds no data or is not "
+            "supported); use 'cpu', 'cuda', 'cuda:N', 'mps' or 'auto'."
+        )
     if parsed.type == "cuda":
         if not torch.cuda.is_available():
             raise ValueError(
@@ -81,8 +93,18 @@ def seeded(seed, device):
         yield
 
 
+def call_seed(seed, epochs_done):
+    """Seed of one training call: a new shuffle order and dropout stream after every epoch."""
+    return int(np.random.SeedSequence([seed, epochs_done]).generate_state(1)[0] >> 1)
+
+
+# Parameters that shape the network or the meaning of its outputs: a warm start or a
+# partial_fit cannot change them (the module params are compared as well).
+_STRUCTURE_PARAMS = ("scale_input", "scale_target", "autoregressive")
+
+
 class BaseRecurrent(BaseEstimator):
-    """Parameters and fit/predict plumbing common to forecasters and classifiers."""
+    """Parameters and the fit/predict template common to forecasters and classifiers."""
 
     _parameter_constraints = {
         "hidden_size": [Interval(Integral, 1, None, closed="left")],
@@ -95,6 +117,7 @@ class BaseRecurrent(BaseEstimator):
         "batch_size": [Interval(Integral, 1, None, closed="left")],
         "lr": [Interval(Real, 0, None, closed="neither")],
         "optimizer": [StrOptions(set(_OPTIMIZERS)), type],
+        "optimizer_params": [dict, None],
         "weight_decay": [Interval(Real, 0, None, closed="left")],
         "early_stopping": [StrOptions({"auto"}), "boolean"],
         "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
@@ -109,6 +132,8 @@ class BaseRecurrent(BaseEstimator):
     }
 
     # -- hooks for subclasses -------------------------------------------------------------
+    _target_dtype = torch.float32
+
     def _module_class(self):
         raise NotImplementedError
 
@@ -125,98 +150,272 @@ class BaseRecurrent(BaseEstimator):
         }
 
     def _criterion(self):
+        """``(criterion class or instance, {criterion__ params})``."""
         raise NotImplementedError
 
-    # -- shared machinery -----------------------------------------------------------------
+    def _prepare_X(self, X, reset):
+        """Validated ``(X3, lengths or None)``."""
+        return self._validate_X(X, reset=reset), None
+
+    def _validate_y(self, y, n_samples):
+        raise NotImplementedError
+
+    def _init_targets(self, y, classes):
+        """Fresh fit: learn what the targets are (classes, horizon)."""
+        raise NotImplementedError
+
+    def _check_targets(self, y, classes):
+        """Continued fit: refuse targets that do not match the fitted ones."""
+        raise NotImplementedError
+
+    def _encode_y(self, y):
+        """Targets as stored for training (before any scaling)."""
+        raise NotImplementedError
+
+    def _fit_scaling(self, X3, y):
+        raise NotImplementedError
+
+    # -- the fit template -----------------------------------------------------------------
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y):
+        """Train on sequences X and their targets y.
+
+        With ``warm_start=True`` and a fitted model, training continues from the fitted
+        weights with the current training parameters (lr, max_epochs, batch_size, ...).
+        The call is atomic: if it raises (or is interrupted), the estimator is left as it
+        was before the call.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps, n_features) or (n_samples, n_timesteps)
+            Sequences (windows of history); numpy, pandas (2-D) or torch.
+        y : array-like of shape (n_samples,) or (n_samples, horizon)
+            Targets of the sequences.
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+        """
+        continuing = bool(self.warm_start) and self._is_fitted()
+        return self._fit_atomic(X, y, epochs=None, continuing=continuing)
+
+    def _partial_fit(self, X, y, classes=None):
+        continuing = self._is_fitted()
+        self._validate_params()
+        return self._fit_atomic(X, y, epochs=1, continuing=continuing, classes=classes)
+
+    def _is_fitted(self):
+        return hasattr(self, "net_")
+
+    def _fit_atomic(self, X, y, *, epochs, continuing, classes=None):
+        """Run ``_train``; on any exception (KeyboardInterrupt included) restore the estimator.
+
+        A continued fit trains the net in place, so the net is snapshot first.
+        """
+        saved = dict(self.__dict__)
+        net_before = copy.deepcopy(self.net_) if continuing else None
+        try:
+            self._train(X, y, epochs=epochs, continuing=continuing, classes=classes)
+        except BaseException:
+            self.__dict__.clear()
+            self.__dict__.update(saved)
+            if net_before is not None:
+                self.net_ = net_before
+            raise
+        return self
+
+    def _train(self, X, y, *, epochs, continuing, classes):
+        self._check_component_params()
+        X3, lengths = self._prepare_X(X, reset=not continuing)
+        y = self._validate_y(y, X3.shape[0])
+        if continuing:
+            self._check_targets(y, classes)
+            self._check_structure_unchanged()
+            device = self.net_.device  # a CUDA model unpickled on a CPU machine is on the CPU
+        else:
+            device = resolve_device(self.device)
+            self._init_targets(y, classes)
+            self.series_features_ = window_feature_names(X)
+            self._seed = int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
+            self.scaling_ = self._fit_scaling(X3, y)
+        data = SequenceData(
+            X3,
+            self._encode_y(y),
+            lengths,
+            prepare=self._prepare_rows,
+            device=device,
+            y_dtype=self._target_dtype,
+        )
+        epochs_done = len(self.net_.history) if continuing else 0
+        seed = call_seed(self._seed, epochs_done)
+        with seeded(seed, device):
+            if continuing:
+                net = self.net_
+                self._refresh_training_params(net, X3.shape[0])
+            else:
+                self._structure = self._current_structure()
+                self._criterion_used = _signature(*self._criterion())
+                self._optimizer_used = self._optimizer_kwargs()
+                net = self._build_net(device, X3.shape[0])
+                net.initialize()
+            net.iterator_train__seed = seed
+            fit_params = {} if epochs is None else {"epochs": epochs}
+            net.partial_fit(data, None, **fit_params)
+        self.net_ = net
+        self.history_ = _history_frame(net.history)
+
+    def _prepare_rows(self, X_rows, y_rows):
+        """Raw rows -> the network's frame (scaled float32 windows, encoded targets)."""
+        X_ready = self.scaling_.transform(X_rows)
+        if self._target_dtype == torch.float32:
+            return X_ready, self.scaling_.encode_target(y_rows, X_rows)
+        return X_ready, y_rows
+
+    # -- parameters of the components -----------------------------------------------------
+    def _optimizer_class(self):
+        if isinstance(self.optimizer, str):
+            return _OPTIMIZERS[self.optimizer]
+        return self.optimizer
+
+    def _check_component_params(self):
+        """Refuse component parameters that skorch or torch would fail on later, obscurely."""
+        opt = self.optimizer
+        if not isinstance(opt, str) and not (
+            isinstance(opt, type) and issubclass(opt, torch.optim.Optimizer)
+        ):
+            raise TypeError(
+                f"optimizer must be one of {sorted(_OPTIMIZERS)} or a subclass of "
+                f"torch.optim.Optimizer; got {opt!r}."
+            )
+        for i, callback in enumerate(self.callbacks or []):
+            target = callback[1] if isinstance(callback, tuple) and len(callback) == 2 else callback
+            if isinstance(callback, tuple) and (len(callback) != 2 or not isinstance(callback[0], str)):
+                target = None
+            if not isinstance(target, Callback):
+                raise TypeError(
+                    f"callbacks[{i}] must be a skorch callback instance or a (name, callback) "
+                    f"tuple; got {callback!r}."
+                )
+        params = self.optimizer_params or {}
+        if not all(isinstance(k, str) for k in params):
+            raise TypeError(f"optimizer_params must map names to values; got {params!r}.")
+        if "lr" in params or "weight_decay" in params:
+            raise ValueError(
+                "optimizer_params must not hold 'lr' or 'weight_decay'; set the estimator's "
+                "lr= and weight_decay= parameters instead."
+            )
+
+    def _optimizer_kwargs(self):
+        return {"weight_decay": self.weight_decay, **(self.optimizer_params or {})}
+
     def _use_early_stopping(self, n_samples):
         if self.early_stopping == "auto":
             return n_samples >= AUTO_EARLY_STOPPING_MIN_SAMPLES
         return bool(self.early_stopping)
 
-    def _validate_X(self, X, reset, allow_nan=False, fixed_timesteps=True):
-        """Validated X as a 3-D ``(n_samples, n_timesteps, n_features)`` view."""
-        return as_3d(
-            validate_sequences(
-                self, X, reset=reset, allow_nan=allow_nan, fixed_timesteps=fixed_timesteps
+    def _split_and_callbacks(self, n_samples):
+        """``train_split`` and the callbacks (the user's, then ours) for the current params."""
+        callbacks = list(self.callbacks or []) + [("finite_loss", FiniteLossGuard())]
+        if not self._use_early_stopping(n_samples):
+            return None, callbacks
+        n_valid = int(round(n_samples * self.validation_fraction))
+        if n_valid < 1 or n_samples - n_valid < 1:
+            raise ValueError(
+                f"early_stopping holds out the latest validation_fraction="
+                f"{self.validation_fraction} of the samples, which leaves no training or "
+                f"no validation sample out of n_samples={n_samples}; pass more samples "
+                "or early_stopping=False."
             )
+        callbacks.append(
+            ("early_stopping", LatestEarlyStopping(patience=self.patience, load_best=True))
         )
+        return LatestSplit(self.validation_fraction), callbacks
 
-    def _input_statistics(self, X3):
-        """Per-feature mean and scale for the module's input standardisation.
-
-        Forecasting windows overlap: the first window plus the last step of every window is
-        the underlying series, whether X is a strided view or a copy, and costs O(n).
-        """
-        values = np.concatenate([X3[0], X3[:, -1]], axis=0)
-        return _mean_scale(values)
-
-    def _build_net(self, device, n_samples, module_params, seed):
-        optimizer = self.optimizer
-        if isinstance(optimizer, str):
-            optimizer = _OPTIMIZERS[optimizer]
-        callbacks = list(self.callbacks or [])
-        train_split = None
-        if self._use_early_stopping(n_samples):
-            n_valid = int(round(n_samples * self.validation_fraction))
-            if n_valid < 1 or n_samples - n_valid < 1:
-                raise ValueError(
-                    f"early_stopping holds out the latest validation_fraction="
-                    f"{self.validation_fraction} of the samples, which leaves no training or "
-                    f"no validation sample out of n_samples={n_samples}; pass more samples "
-                    "or early_stopping=False."
-                )
-            train_split = LatestSplit(self.validation_fraction)
-            callbacks.append(
-                ("early_stopping", EarlyStopping(patience=self.patience, load_best=True))
-            )
+    def _build_net(self, device, n_samples):
+        criterion, criterion_params = self._criterion()
+        train_split, callbacks = self._split_and_callbacks(n_samples)
         return SequenceNet(
             module=self._module_class(),
-            criterion=self._criterion(),
-            optimizer=optimizer,
+            criterion=criterion,
+            optimizer=self._optimizer_class(),
             lr=self.lr,
-            optimizer__weight_decay=self.weight_decay,
             max_epochs=self.max_epochs,
             batch_size=self.batch_size,
             train_split=train_split,
             callbacks=callbacks,
+            dataset=SequenceData,
+            iterator_train=BatchIterator,
+            iterator_train__shuffle=True,
+            iterator_valid=BatchIterator,
+            iterator_valid__eval_elements=EVAL_BATCH_ELEMENTS,
             device=device,
             verbose=self.verbose,
             compile=self.compile,
-            iterator_train__seed=seed,
-            **{f"module__{k}": v for k, v in module_params.items()},
+            **{f"optimizer__{k}": v for k, v in self._optimizer_kwargs().items()},
+            **{f"criterion__{k}": v for k, v in criterion_params.items()},
+            **{f"module__{k}": v for k, v in self._module_params().items()},
         )
 
-    def _training_data(self, X3, target, lengths, device):
-        X_source = X3
-        if X3.shape[0] * int(np.prod(X3.shape[1:])) * 4 <= MAX_PRELOAD_BYTES:
-            X_source = to_device_tensor(X3, device)
-        return SequenceData(X_source, target, lengths)
+    def _current_structure(self):
+        structure = {"module": self._module_class().__name__, **self._module_params()}
+        for name in _STRUCTURE_PARAMS:
+            if hasattr(self, name):
+                structure[name] = getattr(self, name)
+        return structure
 
-    def _fit_net(self, X3, target, lengths=None, *, reset, epochs=None):
-        """Build (on ``reset``) and train the net on validated windows and encoded targets."""
-        if reset:
-            device = resolve_device(self.device)
-            self._seed = check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
-        else:
-            # The net's own device: a model trained on CUDA and unpickled on a CPU-only
-            # machine has been mapped to the CPU by skorch.
-            device = self.net_.device
-        data_target = target.to(device)
-        data_lengths = None if lengths is None else lengths.to(device)
-        with seeded(self._seed, device):
-            if reset:
-                net = self._build_net(device, X3.shape[0], self._module_params(), self._seed)
-                net.initialize()
-                if self.scale_input:  # otherwise the scaler keeps mean 0, scale 1
-                    mean, scale = self._input_statistics(X3)
-                    net.module_.scaler.mean.copy_(torch.as_tensor(mean))
-                    net.module_.scaler.scale.copy_(torch.as_tensor(scale))
-                self.net_ = net
-            data = self._training_data(X3, data_target, data_lengths, device)
-            fit_params = {} if epochs is None else {"epochs": epochs}
-            self.net_.partial_fit(data, None, **fit_params)
-        self.history_ = _history_frame(self.net_.history)
-        return self
+    def _check_structure_unchanged(self):
+        now, then = self._current_structure(), self._structure
+        changed = sorted(k for k in set(now) | set(then) if now.get(k) != then.get(k))
+        if changed:
+            detail = ", ".join(f"{k}: {then.get(k)!r} -> {now.get(k)!r}" for k in changed)
+            raise ValueError(
+                f"cannot continue training (warm_start=True or partial_fit) after a change of "
+                f"the network's structure ({detail}). Fit a new model with warm_start=False, "
+                "or restore the parameters."
+            )
+
+    def _refresh_training_params(self, net, n_samples):
+        """Give a continued net the current training parameters (lr, epochs, stopping, ...)."""
+        net.max_epochs, net.batch_size, net.verbose = self.max_epochs, self.batch_size, self.verbose
+        criterion, criterion_params = self._criterion()
+        if _signature(criterion, criterion_params) != self._criterion_used:
+            for key in [k for k in vars(net) if k.startswith("criterion__")]:
+                delattr(net, key)
+            for k, v in criterion_params.items():
+                setattr(net, f"criterion__{k}", v)
+            net.criterion = criterion
+            net._initialize_criterion()
+            net._initialize_optimizer()
+        optimizer_kwargs = self._optimizer_kwargs()
+        if self._optimizer_class() is not net.optimizer or optimizer_kwargs != self._optimizer_used:
+            for key in [k for k in vars(net) if k.startswith("optimizer__")]:
+                delattr(net, key)
+            for k, v in optimizer_kwargs.items():
+                setattr(net, f"optimizer__{k}", v)
+            net.optimizer, net.lr = self._optimizer_class(), self.lr
+            net._initialize_optimizer()
+        elif net.lr != self.lr:
+            net.set_params(lr=self.lr)  # updates the optimizer's param groups in place
+        train_split, callbacks = self._split_and_callbacks(n_samples)
+        net.train_split = train_split
+        net.set_params(callbacks=callbacks)
+        self._criterion_used = _signature(criterion, criterion_params)
+        self._optimizer_used = optimizer_kwargs
+
+    # -- validation and prediction ------------------------------------------------------------
+    def _validate_X(self, X, reset, allow_nan=False, fixed_timesteps=True):
+        """Validated X as a 3-D ``(n_samples, n_timesteps, n_features)`` view."""
+        return as_3d(
+            validate_sequences(
+                self,
+                X,
+                reset=reset,
+                allow_nan=allow_nan,
+                fixed_timesteps=fixed_timesteps,
+                in_float32_range=True,
+            )
+        )
 
     def _forward(self, X3, lengths=None):
         """Module outputs for validated windows, in large batches, without autograd."""
@@ -225,11 +424,12 @@ class BaseRecurrent(BaseEstimator):
         n = X3.shape[0]
         size = max(PREDICT_ROW_BLOCK, EVAL_BATCH_ELEMENTS // max(1, int(np.prod(X3.shape[1:]))))
         size -= size % PREDICT_ROW_BLOCK
+        lengths = None if lengths is None else torch.as_tensor(lengths)
         outputs = []
         with torch.inference_mode():
             for start in range(0, n, size):
-                xb = to_device_tensor(X3[start : start + size], device)
-                lb = None if lengths is None else lengths[start : start + size]
+                xb = to_device_tensor(self.scaling_.transform(X3[start : start + size]), device)
+                lb = None if lengths is None else lengths[start : start + size].to(device)
                 rows = xb.shape[0]
                 extra = -rows % PREDICT_ROW_BLOCK
                 if extra:
@@ -252,12 +452,9 @@ class BaseRecurrent(BaseEstimator):
         return tags
 
 
-def _mean_scale(values):
-    mean = np.nanmean(values, axis=0)
-    scale = np.nanstd(values, axis=0)
-    mean = np.where(np.isfinite(mean), mean, 0.0)
-    scale = np.where(np.isfinite(scale) & (scale > 0), scale, 1.0)
-    return mean.astype(np.float32), scale.astype(np.float32)
+def _signature(criterion, params):
+    """A comparable description of a criterion and its parameters (tensors as lists)."""
+    return criterion, {k: v.tolist() if isinstance(v, torch.Tensor) else v for k, v in params.items()}
 
 
 def _history_frame(history):
@@ -265,4 +462,3 @@ def _history_frame(history):
     rows = [{k: v for k, v in epoch.items() if k != "batches"} for epoch in history]
     frame = pd.DataFrame(rows)
     return frame.set_index("epoch") if "epoch" in frame else frame
-

@@ -1,7 +1,7 @@
 """PyTorch modules behind the estimators. They know nothing of scikit-learn.
 
-Inputs are ``(batch, n_timesteps, n_features)`` (``batch_first``). Each module standardises its
-input with buffers fitted by the estimator, so the scale travels with the weights.
+Inputs are ``(batch, n_timesteps, n_features)`` (``batch_first``), already scaled by the
+estimator (in float64, before the float32 cast: see ``sklstm/_scaling.py``).
 """
 
 import torch
@@ -42,16 +42,6 @@ def _dense_head(in_features, dense_size, out_features):
     return nn.Sequential(*layers)
 
 
-class _Standardise(nn.Module):
-    def __init__(self, n_features):
-        super().__init__()
-        self.register_buffer("mean", torch.zeros(n_features))
-        self.register_buffer("scale", torch.ones(n_features))
-
-    def forward(self, x):
-        return (x - self.mean) / self.scale
-
-
 class RecurrentRegressor(nn.Module):
     """Recurrent encoder with a direct dense head or a recurrent decoder (seq2seq).
 
@@ -80,7 +70,6 @@ class RecurrentRegressor(nn.Module):
         self.num_layers = num_layers
         self.bidirectional = bidirectional
         self.architecture = architecture
-        self.scaler = _Standardise(n_features)
         self.encoder = _make_rnn(cell, n_features, hidden_size, num_layers, bidirectional, dropout)
         context_size = hidden_size * (2 if bidirectional else 1)
         self.dropout = nn.Dropout(dropout)
@@ -99,7 +88,6 @@ class RecurrentRegressor(nn.Module):
         self.linear = nn.Linear(n_timesteps * n_features, horizon) if autoregressive else None
 
     def forward(self, X):
-        X = self.scaler(X)
         _, h_n = self.encoder(X)
         context = self.dropout(_last_hidden(h_n, self.num_layers, self.bidirectional))
         if self.decoder is None:
@@ -134,7 +122,6 @@ class RecurrentClassifier(nn.Module):
         super().__init__()
         self.num_layers = num_layers
         self.bidirectional = bidirectional
-        self.scaler = _Standardise(n_features)
         self.encoder = _make_rnn(cell, n_features, hidden_size, num_layers, bidirectional, dropout)
         self.dropout = nn.Dropout(dropout)
         self.head = _dense_head(hidden_size * (2 if bidirectional else 1), dense_size, n_classes)
@@ -142,7 +129,7 @@ class RecurrentClassifier(nn.Module):
     def forward(self, X, lengths=None):
         # Padding (and any feature never observed in a sequence) is NaN on input: zero, the
         # training mean after scaling, so that no NaN enters even unused arithmetic.
-        X = torch.nan_to_num(self.scaler(X), nan=0.0)
+        X = torch.nan_to_num(X, nan=0.0)
         if lengths is not None:
             X = pack_padded_sequence(X, lengths.cpu(), batch_first=True, enforce_sorted=False)
         _, h_n = self.encoder(X)

@@ -1,19 +1,24 @@
-"""The skorch net the estimators own, with a fast data path.
+"""The skorch net the estimators own, and the fast data path plugged into it.
 
 skorch's defaults feed batches through a ``DataLoader`` that fetches and collates every sample
 in Python, and validate on the *oldest* fifth of unshuffled rows. For small recurrent models the
-collation dominates the epoch. Here the net keeps skorch's training loop, callbacks and history,
-but batches are sliced from one tensor already on the device (or, when the windows would be too
-large to materialise, gathered batch by batch from the strided view), and the validation rows
-are the latest ones.
+collation dominates the epoch. Here the data path is given to an ordinary skorch ``NeuralNet``
+through its own parameters: the training data is a :class:`SequenceData` (a torch ``Dataset``
+that skorch passes through untouched), ``iterator_train``/``iterator_valid`` are
+:class:`BatchIterator` (batches sliced from one tensor already on the device, or gathered from
+the strided view when the windows are too large to materialise), and ``train_split`` is
+:class:`LatestSplit` (the latest rows validate).
 """
 
 import numpy as np
 import torch
 from skorch import NeuralNet
+from skorch.callbacks import Callback, EarlyStopping
 
-# Windows up to this size (as float32) are copied once onto the device; larger inputs stay a
-# strided numpy view and each batch is gathered on its own.
+from .exceptions import NonFiniteLossError
+
+# Windows up to this size (as float32) are prepared once onto the device; larger inputs stay a
+# strided numpy view and each batch is prepared on its own.
 MAX_PRELOAD_BYTES = 256 * 2**20
 # Validation and prediction batches: large enough that per-batch overhead vanishes.
 EVAL_BATCH_ELEMENTS = 2**22
@@ -29,59 +34,90 @@ def to_device_tensor(array, device, dtype=torch.float32):
     return torch.from_numpy(array).to(device=device, dtype=dtype)
 
 
-class SequenceData:
+class SequenceData(torch.utils.data.Dataset):
     """Rows ``[start, stop)`` of the training data: windows, targets and optional lengths.
 
-    ``X`` is a tensor on the device or a 3-D numpy view; ``y`` and ``lengths`` are tensors on
-    the device. Subsets share the arrays, so splitting copies nothing.
+    ``prepare(X_rows, y_rows) -> (X_float32, y)`` puts raw rows in the network's frame (the
+    estimator's scaling). Data that fits in ``MAX_PRELOAD_BYTES`` is prepared once into tensors
+    on ``device``; larger data stays a numpy view and each batch is prepared when it is drawn.
+    Subsets share the arrays, so splitting copies nothing.
     """
 
-    def __init__(self, X, y, lengths=None, start=0, stop=None):
-        self.X, self.y, self.lengths = X, y, lengths
-        self.start = start
-        self.stop = len(y) if stop is None else stop
+    def __init__(self, X, y, lengths=None, *, prepare=None, device="cpu", y_dtype=torch.float32):
+        self.device, self.y_dtype = device, y_dtype
+        self.start, self.stop = 0, len(y)
+        self.lengths = None if lengths is None else torch.as_tensor(lengths).to(device)
+        n_bytes = X.shape[0] * int(np.prod(X.shape[1:])) * 4
+        if prepare is None or n_bytes <= MAX_PRELOAD_BYTES:
+            X_ready, y_ready = (X, y) if prepare is None else prepare(X, y)
+            self.X = to_device_tensor(X_ready, device)
+            self.y = torch.as_tensor(np.asarray(y_ready)).to(device=device, dtype=y_dtype)
+            self.prepare = None
+        else:
+            self.X, self.y, self.prepare = X, y, prepare
+
+    def rows(self, start, stop):
+        subset = object.__new__(SequenceData)
+        subset.__dict__.update(self.__dict__)
+        subset.start, subset.stop = self.start + start, self.start + stop
+        return subset
 
     def __len__(self):
         return self.stop - self.start
 
-    def rows(self, start, stop):
-        return SequenceData(self.X, self.y, self.lengths, self.start + start, self.start + stop)
+    def __getitem__(self, i):
+        Xb, yb = self.batch(torch.as_tensor([self.start + i]))
+        first = (lambda v: {k: t[0] for k, t in v.items()}) if isinstance(Xb, dict) else (
+            lambda v: v[0])
+        return first(Xb), yb[0]
 
-    def batch(self, index, device):
-        """Inputs and targets for ``index`` (a slice or a 1-D tensor of row numbers)."""
-        if isinstance(self.X, torch.Tensor):
-            Xb = self.X[index]
+    def batch(self, index):
+        """Inputs and targets for ``index`` (a slice or a 1-D tensor of absolute row numbers)."""
+        if self.prepare is None:
+            Xb, yb = self.X[index], self.y[index]
         else:
             rows = index if isinstance(index, slice) else index.cpu().numpy()
-            Xb = to_device_tensor(self.X[rows], device)
-        yb = self.y[index]
+            X_ready, y_ready = self.prepare(self.X[rows], self.y[rows])
+            Xb = to_device_tensor(X_ready, self.device)
+            yb = torch.as_tensor(np.asarray(y_ready)).to(device=self.device, dtype=self.y_dtype)
         if self.lengths is None:
             return Xb, yb
         return {"X": Xb, "lengths": self.lengths[index]}, yb
 
 
 class BatchIterator:
-    """Yields device batches of a :class:`SequenceData`; reshuffles on every pass if asked."""
+    """skorch iterator over a :class:`SequenceData`: a new shuffle order on every pass if asked.
 
-    def __init__(self, data, batch_size, device, generator=None):
-        self.data, self.batch_size, self.device = data, batch_size, device
-        self.generator = generator
+    Parameters (skorch routes them as ``iterator_train__*`` / ``iterator_valid__*``):
+    ``batch_size``; ``shuffle``; ``seed`` of the shuffling generator; ``eval_elements``:
+    enlarge batches to about this many input elements (for validation, where batch size does
+    not change the result).
+    """
+
+    def __init__(self, dataset, batch_size, shuffle=False, seed=0, eval_elements=None):
+        self.dataset = dataset
+        if eval_elements:
+            step_elements = max(1, int(np.prod(dataset.X.shape[1:])))
+            batch_size = max(batch_size, eval_elements // step_elements)
+        self.batch_size = batch_size
+        self.generator = torch.Generator().manual_seed(int(seed)) if shuffle else None
 
     def __len__(self):
-        return -(-len(self.data) // self.batch_size)
+        return -(-len(self.dataset) // self.batch_size)
 
     def __iter__(self):
-        n, start, size = len(self.data), self.data.start, self.batch_size
+        data = self.dataset
+        n, start, size = len(data), data.start, self.batch_size
         if self.generator is None:
             for i in range(0, n, size):
-                yield self.data.batch(slice(start + i, start + min(i + size, n)), self.device)
+                yield data.batch(slice(start + i, start + min(i + size, n)))
             return
         order = torch.randperm(n, generator=self.generator)
         order += start  # in place: for 50M windows each copy of the order costs 400 MB
-        if isinstance(self.data.X, torch.Tensor):
-            order = order.to(self.data.X.device)
+        if isinstance(data.X, torch.Tensor):
+            order = order.to(data.X.device)
         for i in range(0, n, size):
-            yield self.data.batch(order[i : i + size], self.device)
+            yield data.batch(order[i : i + size])
 
 
 class LatestSplit:
@@ -96,24 +132,54 @@ class LatestSplit:
         return dataset.rows(0, n - n_valid), dataset.rows(n - n_valid, n)
 
 
-class SequenceNet(NeuralNet):
-    """skorch ``NeuralNet`` that iterates over :class:`SequenceData` without a DataLoader.
+class StopTraining(Exception):
+    """Raised by our callbacks to end training early (skorch uses KeyboardInterrupt)."""
 
-    The shuffling seed is the skorch parameter ``iterator_train__seed``.
+
+class LatestEarlyStopping(EarlyStopping):
+    """skorch's ``EarlyStopping``, ending training with :class:`StopTraining`.
+
+    skorch's callback stops by raising KeyboardInterrupt, which the net then swallows, and so
+    cannot be told from a user's Ctrl-C; ours is a distinct exception.
     """
 
-    def get_dataset(self, X, y=None):
-        if isinstance(X, SequenceData):
-            return X
-        return super().get_dataset(X, y)
+    def on_epoch_end(self, net, **kwargs):
+        try:
+            super().on_epoch_end(net, **kwargs)
+        except KeyboardInterrupt:
+            raise StopTraining from None
 
-    def get_iterator(self, dataset, training=False):
-        if not isinstance(dataset, SequenceData):
-            return super().get_iterator(dataset, training=training)
-        if training:
-            seed = self.get_params_for("iterator_train").get("seed", 0)
-            generator = torch.Generator().manual_seed(int(seed))
-            return BatchIterator(dataset, self.batch_size, self.device, generator)
-        step_elements = max(1, int(np.prod(dataset.X.shape[1:])))
-        size = max(self.batch_size, EVAL_BATCH_ELEMENTS // step_elements)
-        return BatchIterator(dataset, size, self.device)
+
+class FiniteLossGuard(Callback):
+    """Stop training with a clear error as soon as a batch loss is NaN or infinite."""
+
+    def on_batch_end(self, net, batch=None, training=None, loss=None, **kwargs):
+        if loss is not None and not torch.isfinite(loss.detach()).all():
+            epoch = len(net.history)
+            raise NonFiniteLossError(
+                f"the training loss became {float(loss.detach()):g} in epoch {epoch}: the fit "
+                f"diverged. Lower lr (now {net.lr:g}), keep scale_input/scale_target on, or "
+                "clip gradients (clip_grad_norm); check X and y for extreme values."
+            )
+
+
+class SequenceNet(NeuralNet):
+    """skorch ``NeuralNet`` that lets KeyboardInterrupt through.
+
+    skorch's ``partial_fit`` swallows KeyboardInterrupt and returns a half-trained net as if
+    training had finished; a grid search would then go on to score it. Here Ctrl-C stops the
+    fit (and whatever called it); the estimator restores its previous state. Early stopping
+    ends training with :class:`StopTraining` instead.
+    """
+
+    def partial_fit(self, X, y=None, classes=None, **fit_params):
+        if not self.initialized_:
+            self.initialize()
+        fit_params.pop("_routing_method", None)
+        self.notify("on_train_begin", X=X, y=y)
+        try:
+            self.fit_loop(X, y, _routing_method="partial_fit", **fit_params)
+        except StopTraining:
+            pass
+        self.notify("on_train_end", X=X, y=y)
+        return self

@@ -12,6 +12,55 @@ import numpy as np
 from sklearn.utils.validation import _check_feature_names, check_array
 
 FLOAT_DTYPES = (np.float64, np.float32)
+# The networks compute in float32: larger magnitudes become infinity on the device.
+FLOAT32_MAX = float(np.finfo(np.float32).max)
+
+
+class WindowArray(np.ndarray):
+    """A plain ndarray (usually a read-only view of windows) that remembers its column names.
+
+    ``make_sequences`` labels its windows with the series' columns so that an estimator can
+    record them in ``fit`` and ``forecast`` can refuse a series whose columns differ. Every
+    numpy operation treats it as an ordinary array; the names are dropped as soon as the
+    feature axis no longer matches them.
+    """
+
+    feature_names = None
+
+    def __array_finalize__(self, obj):
+        self.feature_names = getattr(obj, "feature_names", None)
+
+    def __repr__(self):
+        return repr(self.view(np.ndarray))
+
+    def __reduce__(self):
+        constructor, args, state = super().__reduce__()
+        return constructor, args, (state, self.feature_names)
+
+    def __setstate__(self, state):
+        array_state, self.feature_names = state
+        super().__setstate__(array_state)
+
+
+def window_feature_names(X):
+    """Column names carried by windows from ``make_sequences``, when they still fit X."""
+    names = getattr(X, "feature_names", None)
+    if names is None or getattr(X, "ndim", 0) != 3 or len(names) != X.shape[2]:
+        return None
+    return names
+
+
+def check_float32_range(X, name):
+    """Refuse finite values too large for the float32 arithmetic of the networks."""
+    if X.dtype.kind != "f" or X.dtype.itemsize <= 4 or X.size == 0:
+        return
+    largest = max(float(np.nanmax(np.abs(part), initial=0.0)) for part in covering_views(X))
+    if largest > FLOAT32_MAX:
+        raise ValueError(
+            f"{name} holds values up to {largest:.3g}, beyond float32's range "
+            f"({FLOAT32_MAX:.3g}) in which the network computes. Rescale {name} (e.g. divide "
+            "by a power of ten, or take logarithms) before fitting."
+        )
 
 
 def to_numpy_input(X):
@@ -39,7 +88,31 @@ def covering_views(X):
         k = step_sample // step_time
         if 0 < k < n_timesteps:
             return [X[0], X[1:, n_timesteps - k:]]
+    k = _overlap_shift(X)
+    if k is not None:
+        return [X[0], X[1:, n_timesteps - k:]]
     return [X]
+
+
+def _overlap_shift(X):
+    """The shift ``k`` by which consecutive windows of a *copy* overlap, if they all do.
+
+    Windows cut with any stride and then copied (by a pipeline step, pandas, a DataFrame of
+    lags) are no longer views, but their content still overlaps: window ``i + 1`` is window
+    ``i`` moved ``k`` steps on. Found from the first two windows, then verified on all.
+    """
+    n_timesteps = X.shape[1]
+    for k in range(1, n_timesteps):
+        if np.array_equal(X[1, : n_timesteps - k], X[0, k:], equal_nan=True):
+            rows = max(1, 2**20 // max(1, n_timesteps * X.shape[2]))
+            for start in range(0, X.shape[0] - 1, rows):
+                stop = min(start + rows, X.shape[0] - 1)
+                if not np.array_equal(
+                    X[start + 1 : stop + 1, : n_timesteps - k], X[start:stop, k:], equal_nan=True
+                ):
+                    return None
+            return k
+    return None
 
 
 def check_finite(X, *, allow_nan, name="X"):
@@ -70,7 +143,14 @@ def as_3d(X):
 
 
 def validate_sequences(
-    estimator, X, *, reset, allow_nan=False, dtype=FLOAT_DTYPES, fixed_timesteps=True
+    estimator,
+    X,
+    *,
+    reset,
+    allow_nan=False,
+    dtype=FLOAT_DTYPES,
+    fixed_timesteps=True,
+    in_float32_range=False,
 ):
     """Validate ``X`` as sequences and return it as a 2-D or 3-D numpy array (no copy).
 
@@ -81,6 +161,7 @@ def validate_sequences(
     """
     X = to_numpy_input(X)
     _check_feature_names(estimator, X, reset=reset)
+    X = _refuse_ragged(X)
     X = check_array(
         X,
         accept_sparse=False,
@@ -105,6 +186,8 @@ def validate_sequences(
             "of each."
         )
     check_finite(X, allow_nan=allow_nan)
+    if in_float32_range:
+        check_float32_range(X, "X")
     X3 = as_3d(X)
     if reset:
         estimator.n_features_in_ = X.shape[1] if X.ndim == 2 else X.shape[2]
@@ -113,6 +196,23 @@ def validate_sequences(
         estimator._fit_ndim = X.ndim
         return X
     _check_fitted_shape(estimator, X, X3, name, fixed_timesteps)
+    return X
+
+
+def _refuse_ragged(X):
+    """A list of sequences of different lengths: say how to pad them instead of numpy's error."""
+    if isinstance(X, (list, tuple)) and len(X) > 0:
+        try:
+            return np.asarray(X)
+        except ValueError as exc:
+            if "inhomogeneous" not in str(exc) and "sequence" not in str(exc):
+                raise
+            lengths = sorted({len(s) for s in X if hasattr(s, "__len__")})
+            raise ValueError(
+                f"X is a ragged list of sequences (lengths {lengths[:5]}); pad them to one "
+                "length first with sklstm.pad_sequences(X) (NaN padding, which "
+                "SequenceClassifier reads as variable-length sequences)."
+            ) from None
     return X
 
 

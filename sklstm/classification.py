@@ -2,15 +2,15 @@
 
 import numpy as np
 import torch
-from sklearn.base import ClassifierMixin, _fit_context
-from sklearn.preprocessing import LabelEncoder
+from sklearn.base import ClassifierMixin
 from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_consistent_length, column_or_1d
 
-from ._base import BaseRecurrent, _mean_scale
+from ._base import BaseRecurrent
 from ._modules import RecurrentClassifier
+from ._scaling import GlobalScaling
 from ._validation import to_numpy_input
 from .impute import fill_along_time
 
@@ -78,6 +78,9 @@ class SequenceClassifier(ClassifierMixin, BaseRecurrent):
     lr : float, default=1e-3
         Learning rate.
     optimizer : {"adam", "adamw", "sgd", "rmsprop"} or torch optimizer class, default="adam"
+    optimizer_params : dict or None, default=None
+        Further keyword arguments of the optimizer; ``lr`` and ``weight_decay`` have their
+        own parameters.
     weight_decay : float, default=0.0
         L2 penalty passed to the optimizer.
     early_stopping : "auto" or bool, default="auto"
@@ -101,7 +104,8 @@ class SequenceClassifier(ClassifierMixin, BaseRecurrent):
     callbacks : list of skorch callbacks or None, default=None
         Passed through to the skorch net.
     warm_start : bool, default=False
-        Continue from the fitted weights on the next call to ``fit``.
+        Continue from the fitted weights on the next call to ``fit``, with the current
+        training parameters; a change of the network's structure is refused.
     compile : bool, default=False
         Run the module through ``torch.compile``.
 
@@ -151,6 +155,7 @@ class SequenceClassifier(ClassifierMixin, BaseRecurrent):
         batch_size=64,
         lr=1e-3,
         optimizer="adam",
+        optimizer_params=None,
         weight_decay=0.0,
         early_stopping="auto",
         validation_fraction=0.1,
@@ -174,6 +179,7 @@ class SequenceClassifier(ClassifierMixin, BaseRecurrent):
         self.batch_size = batch_size
         self.lr = lr
         self.optimizer = optimizer
+        self.optimizer_params = optimizer_params
         self.weight_decay = weight_decay
         self.early_stopping = early_stopping
         self.validation_fraction = validation_fraction
@@ -194,23 +200,30 @@ class SequenceClassifier(ClassifierMixin, BaseRecurrent):
     def _module_params(self):
         return {**super()._module_params(), "n_classes": len(self.classes_)}
 
-    def _criterion(self):
-        weight = None
-        if self.class_weight is not None:
-            weights = compute_class_weight(
-                self.class_weight, classes=self.classes_, y=self._y_train_labels
-            )
-            weight = torch.as_tensor(weights, dtype=torch.float32)
-        return torch.nn.CrossEntropyLoss(weight=weight)
+    _target_dtype = torch.int64
 
-    def _input_statistics(self, X3):
-        # Sequences are independent here (no overlapping windows): use every observed step.
-        return _mean_scale(X3.reshape(-1, X3.shape[2]))
+    def _criterion(self):
+        if self.class_weight is None:
+            return torch.nn.CrossEntropyLoss, {}
+        if isinstance(self.class_weight, dict):
+            unknown = [k for k in self.class_weight if k not in set(self.classes_.tolist())]
+            if unknown:
+                raise ValueError(
+                    f"class_weight has keys {unknown[:5]} that are not classes of y; the "
+                    f"classes are {self.classes_.tolist()}."
+                )
+        weights = compute_class_weight(
+            self.class_weight, classes=self.classes_, y=self._y_train_labels
+        )
+        return torch.nn.CrossEntropyLoss, {"weight": torch.as_tensor(weights, dtype=torch.float32)}
+
+    def _fit_scaling(self, X3, y):
+        # Sequences are independent here (no overlapping windows): every observed step counts.
+        return GlobalScaling.fit(X3, scale_input=self.scale_input, overlapping=False)
 
     def _prepare_X(self, X, reset):
         X3 = self._validate_X(X, reset=reset, allow_nan=True, fixed_timesteps=False)
-        X3, lengths = align_padding(X3)
-        return X3, None if lengths is None else torch.as_tensor(lengths, dtype=torch.int64)
+        return align_padding(X3)
 
     def _validate_y(self, y, n_samples):
         if y is None:
@@ -222,73 +235,69 @@ class SequenceClassifier(ClassifierMixin, BaseRecurrent):
         check_classification_targets(y)
         return y
 
+    def _init_targets(self, y, classes):
+        if classes is not None:
+            classes = np.unique(column_or_1d(to_numpy_input(classes)))
+            self.classes_ = classes
+            self._check_known_labels(y, "y")
+        else:
+            self.classes_ = np.unique(y)
+        if len(self.classes_) < 2:
+            raise ValueError(
+                f"SequenceClassifier needs at least 2 classes in y to learn from; got only one "
+                f"class: {self.classes_.tolist()}."
+            )
+        self._y_train_labels = y
+
+    def _check_targets(self, y, classes):
+        if classes is not None:
+            classes = np.unique(column_or_1d(to_numpy_input(classes)))
+            if not np.array_equal(classes, self.classes_):
+                raise ValueError(
+                    f"classes={classes.tolist()} is not the same as on the first call to "
+                    f"partial_fit, which set {self.classes_.tolist()}."
+                )
+        self._check_known_labels(y, "y")
+
+    def _encode_y(self, y):
+        return np.searchsorted(self.classes_, y).astype(np.int64)
+
     # -- public API -------------------------------------------------------------------------
-    @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y):
-        """Train on sequences X with one label each.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_timesteps, n_features) or (n_samples, n_timesteps)
-            Sequences, NaN-padded at the end or start when their lengths differ.
-        y : array-like of shape (n_samples,)
-            Labels (any hashable values: ints, strings).
-
-        Returns
-        -------
-        self : object
-            The fitted classifier.
-        """
-        if self.warm_start and hasattr(self, "net_"):
-            return self._continue(X, y, epochs=None)
-        return self._start(X, y, epochs=None)
-
     def partial_fit(self, X, y, classes=None):
         """Train one more epoch (the first call initialises the network and ``classes_``).
 
+        As ``SGDClassifier.partial_fit``: ``classes`` must be given on the first call (every
+        label that will ever be seen) and, if given later, must be the same; labels of y
+        outside ``classes`` are refused. Every call draws a new shuffle order; the call is
+        atomic, as :meth:`fit`.
+
         Parameters
         ----------
         X : array-like of shape (n_samples, n_timesteps, n_features) or (n_samples, n_timesteps)
         y : array-like of shape (n_samples,)
-        classes : array-like or None, default=None
-            All labels that will ever be seen; needed on the first call if y lacks some.
+        classes : array-like of shape (n_classes,), default=None
+            All labels; required on the first call, optional (and checked) afterwards.
 
         Returns
         -------
         self : object
         """
-        if not hasattr(self, "net_"):
-            self._validate_params()
-            return self._start(X, y, epochs=1, classes=classes)
-        return self._continue(X, y, epochs=1)
-
-    def _start(self, X, y, epochs, classes=None):
-        X3, lengths = self._prepare_X(X, reset=True)
-        y = self._validate_y(y, X3.shape[0])
-        encoder = LabelEncoder().fit(y if classes is None else np.concatenate([classes, y]))
-        if len(encoder.classes_) < 2:
+        if classes is None and not self._is_fitted():
             raise ValueError(
-                f"SequenceClassifier needs at least 2 classes in y to learn from; got only one "
-                f"class: {encoder.classes_.tolist()}."
+                "classes must be passed on the first call to partial_fit: every label that "
+                "will ever be seen, e.g. classes=np.unique(y_all)."
             )
-        self.classes_ = encoder.classes_
-        self._y_train_labels = y
-        target = torch.as_tensor(encoder.transform(y), dtype=torch.int64)
-        return self._fit_net(X3, target, lengths, reset=True, epochs=epochs)
-
-    def _continue(self, X, y, epochs):
-        X3, lengths = self._prepare_X(X, reset=False)
-        y = self._validate_y(y, X3.shape[0])
-        self._check_known_labels(y, "y")
-        target = torch.as_tensor(np.searchsorted(self.classes_, y), dtype=torch.int64)
-        return self._fit_net(X3, target, lengths, reset=False, epochs=epochs)
+        return self._partial_fit(X, y, classes=classes)
 
     def _check_known_labels(self, y, name):
-        unseen = np.setdiff1d(np.unique(y), self.classes_)
+        try:
+            unseen = np.setdiff1d(np.unique(y), self.classes_)
+        except TypeError:  # labels of another type than classes_ (e.g. str vs int)
+            unseen = np.array([v for v in np.unique(y.astype(object)) if v not in set(self.classes_.tolist())])
         if unseen.size:
             raise ValueError(
-                f"{name} contains labels not seen in fit: {unseen[:5].tolist()}; the classifier "
-                f"knows {self.classes_.tolist()}."
+                f"{name} contains labels not among the classes: {unseen[:5].tolist()}; the "
+                f"classifier knows {self.classes_.tolist()}."
             )
 
     def predict_proba(self, X):

@@ -3,14 +3,18 @@
 import numpy as np
 import pandas as pd
 import torch
-from sklearn.base import RegressorMixin, _fit_context
 from sklearn.utils._param_validation import StrOptions
+from sklearn.base import RegressorMixin
 from sklearn.utils.validation import check_array
 
 from ._base import BaseRecurrent
 from ._modules import RecurrentRegressor
-from ._validation import FLOAT_DTYPES, to_numpy_input
+from ._scaling import GlobalScaling
+from ._time import future_index
+from ._validation import FLOAT_DTYPES, check_float32_range, to_numpy_input
 from .windowing import series_values
+
+_CRITERIA = {"mse": torch.nn.MSELoss, "mae": torch.nn.L1Loss, "huber": torch.nn.HuberLoss}
 
 __all__ = ["GRUForecaster", "LSTMForecaster"]
 
@@ -44,8 +48,13 @@ _DOC_PARAMETERS = """
     lr : float, default=1e-3
         Learning rate.
     optimizer : {"adam", "adamw", "sgd", "rmsprop"} or torch optimizer class, default="adam"
+    optimizer_params : dict or None, default=None
+        Further keyword arguments of the optimizer (e.g. ``{"betas": (0.9, 0.99)}``);
+        ``lr`` and ``weight_decay`` have their own parameters.
     weight_decay : float, default=0.0
         L2 penalty passed to the optimizer.
+    criterion : {"mse", "mae", "huber"}, torch loss class or instance, or None, default=None
+        Training loss, computed in the scaled frame; None: "mse".
     early_stopping : "auto" or bool, default="auto"
         Stop when the loss on the latest ``validation_fraction`` of the windows has not
         improved for ``patience`` epochs, and restore the best weights. "auto": on when there
@@ -70,7 +79,9 @@ _DOC_PARAMETERS = """
     callbacks : list of skorch callbacks or (name, callback) tuples, or None, default=None
         Passed through to the skorch net.
     warm_start : bool, default=False
-        Continue from the fitted weights on the next call to ``fit``.
+        Continue from the fitted weights on the next call to ``fit``, with the current
+        training parameters (lr, max_epochs, batch_size, early stopping, optimizer); a change
+        of the network's structure (sizes, cell, architecture, scaling) is refused.
     compile : bool, default=False
         Run the module through ``torch.compile`` (pays off for large models on GPU).
 """
@@ -90,6 +101,12 @@ _DOC_ATTRIBUTES = """
         Number of predicted steps (columns of y, 1 for 1-D y).
     feature_names_in_ : ndarray of str
         Column names, when fit on a DataFrame with string column names.
+    series_features_ : tuple or None
+        Column names of the series the windows were cut from (by ``make_sequences``), checked
+        by :meth:`forecast`; None when unknown.
+    scaling_ : object
+        The fitted scaling that maps windows and targets into the network's frame and
+        predictions back (statistics in float64).
 """
 
 
@@ -128,6 +145,7 @@ class LSTMForecaster(RegressorMixin, BaseRecurrent):
         "architecture": [StrOptions({"direct", "seq2seq"})],
         "scale_target": ["boolean"],
         "autoregressive": ["boolean"],
+        "criterion": [StrOptions(set(_CRITERIA)), type, torch.nn.Module, None],
     }
 
     def __init__(
@@ -145,7 +163,9 @@ class LSTMForecaster(RegressorMixin, BaseRecurrent):
         batch_size=64,
         lr=1e-3,
         optimizer="adam",
+        optimizer_params=None,
         weight_decay=0.0,
+        criterion=None,
         early_stopping="auto",
         validation_fraction=0.1,
         patience=10,
@@ -170,7 +190,9 @@ class LSTMForecaster(RegressorMixin, BaseRecurrent):
         self.batch_size = batch_size
         self.lr = lr
         self.optimizer = optimizer
+        self.optimizer_params = optimizer_params
         self.weight_decay = weight_decay
+        self.criterion = criterion
         self.early_stopping = early_stopping
         self.validation_fraction = validation_fraction
         self.patience = patience
@@ -197,7 +219,10 @@ class LSTMForecaster(RegressorMixin, BaseRecurrent):
         }
 
     def _criterion(self):
-        return torch.nn.MSELoss
+        criterion = self.criterion
+        if criterion is None or isinstance(criterion, str):
+            return _CRITERIA[criterion or "mse"], {}
+        return criterion, {}
 
     # -- targets --------------------------------------------------------------------------
     def _validate_y(self, y, n_samples):
@@ -221,73 +246,46 @@ class LSTMForecaster(RegressorMixin, BaseRecurrent):
                 f"X and y hold different numbers of samples: X has {n_samples}, y has "
                 f"{y.shape[0]} (shape {y.shape}). Cut both with make_sequences."
             )
+        check_float32_range(y, "y")
         return y
 
-    def _encode_y(self, y):
-        encoded = (y.reshape(len(y), -1) - self.y_mean_) / self.y_scale_
-        return torch.from_numpy(np.ascontiguousarray(encoded, dtype=np.float32))
-
-    # -- public API -------------------------------------------------------------------------
-    @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y):
-        """Train on windows X and the values y that follow them.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_timesteps, n_features) or (n_samples, n_timesteps)
-            Windows of history; numpy, pandas (2-D) or torch.
-        y : array-like of shape (n_samples,) or (n_samples, horizon)
-            Target values after each window.
-
-        Returns
-        -------
-        self : object
-            The fitted forecaster.
-        """
-        if self.warm_start and hasattr(self, "net_"):
-            return self._continue(X, y, epochs=None)
-        return self._start(X, y, epochs=None)
-
-    def partial_fit(self, X, y):
-        """Train one more epoch on X, y (the first call initialises the network).
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_timesteps, n_features) or (n_samples, n_timesteps)
-        y : array-like of shape (n_samples,) or (n_samples, horizon)
-
-        Returns
-        -------
-        self : object
-        """
-        if not hasattr(self, "net_"):
-            self._validate_params()
-            return self._start(X, y, epochs=1)
-        return self._continue(X, y, epochs=1)
-
-    def _start(self, X, y, epochs):
-        """Validate, fit the target scale, build a new net and train it."""
-        X3 = self._validate_X(X, reset=True)
-        y = self._validate_y(y, X3.shape[0])
+    def _init_targets(self, y, classes):
         self._y_ndim = y.ndim
         self.horizon_ = 1 if y.ndim == 1 else y.shape[1]
-        if self.scale_target:
-            self.y_mean_ = float(np.mean(y))
-            self.y_scale_ = float(np.std(y)) or 1.0
-        else:
-            self.y_mean_, self.y_scale_ = 0.0, 1.0
-        return self._fit_net(X3, self._encode_y(y), reset=True, epochs=epochs)
 
-    def _continue(self, X, y, epochs):
-        X3 = self._validate_X(X, reset=False)
-        y = self._validate_y(y, X3.shape[0])
+    def _check_targets(self, y, classes):
         horizon = 1 if y.ndim == 1 else y.shape[1]
         if horizon != self.horizon_:
             raise ValueError(
                 f"y has a horizon of {horizon} steps (shape {y.shape}), but the forecaster was "
                 f"fitted with horizon {self.horizon_}."
             )
-        return self._fit_net(X3, self._encode_y(y), reset=False, epochs=epochs)
+
+    def _encode_y(self, y):
+        return y.reshape(len(y), -1)
+
+    def _fit_scaling(self, X3, y):
+        return GlobalScaling.fit(
+            X3, y, scale_input=self.scale_input, scale_target=self.scale_target
+        )
+
+    # -- public API -------------------------------------------------------------------------
+    def partial_fit(self, X, y):
+        """Train one more epoch on X, y (the first call initialises the network).
+
+        Every call draws a new shuffle order (and dropout stream) and uses the current
+        training parameters; the call is atomic, as :meth:`fit`.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps, n_features) or (n_samples, n_timesteps)
+        y : array-like of shape (n_samples,) or (n_samples, horizon)
+
+        Returns
+        -------
+        self : object
+        """
+        return self._partial_fit(X, y)
 
     def predict(self, X):
         """Forecast the ``horizon`` values following each window.
@@ -304,7 +302,7 @@ class LSTMForecaster(RegressorMixin, BaseRecurrent):
         """
         self._check_fitted()
         X3 = self._validate_X(X, reset=False)
-        out = self._forward(X3) * self.y_scale_ + self.y_mean_
+        out = self.scaling_.decode(self._forward(X3), X3)
         return out[:, 0] if self._y_ndim == 1 else out.reshape(len(out), self.horizon_)
 
     def forecast(self, series, freq=None):
@@ -313,34 +311,65 @@ class LSTMForecaster(RegressorMixin, BaseRecurrent):
         Parameters
         ----------
         series : pandas Series/DataFrame or array-like
-            The series the model was trained on (or its continuation); its last
-            ``n_timesteps_in_`` rows form the input window.
-        freq : str or None, default=None
-            Frequency of the future index; None takes the series index's frequency.
+            The series the model was trained on (or its continuation), oldest first; its
+            last ``n_timesteps_in_`` rows form the input window. It must have the columns
+            the model was fitted on, in the same order (checked by name when the training
+            windows came from a named series).
+        freq : str, pandas offset, int or None, default=None
+            Step of the future index; None takes the index's own. When given, it must agree
+            with the index.
 
         Returns
         -------
         pandas.Series
-            The ``horizon_`` forecasts, indexed by the future timestamps (or positions).
+            The ``horizon_`` forecasts of the target, indexed by the future labels: of the
+            same type as the series' index (DatetimeIndex with its timezone, PeriodIndex,
+            integer positions).
         """
         self._check_fitted()
-        values, index, _ = series_values(series, "series")
+        values, index, columns = series_values(series, "series")
+        self._check_series_columns(values, columns)
         if values.shape[0] < self.n_timesteps_in_:
             raise ValueError(
                 f"series has {values.shape[0]} rows; forecasting needs the last "
                 f"{self.n_timesteps_in_} (the fitted window length)."
             )
         window = values[-self.n_timesteps_in_ :][np.newaxis]
+        if np.isnan(window).any():
+            raise ValueError(
+                f"the last {self.n_timesteps_in_} rows of series (the input window) hold NaN; "
+                "fill them first, e.g. with sklstm.TimeSeriesImputer."
+            )
+        if index is None:
+            index = pd.RangeIndex(values.shape[0])
+        future = future_index(index, self.horizon_, freq, "series")
         window = window[:, :, 0] if self._fit_ndim == 2 else window
         prediction = np.ravel(self.predict(window))
-        if isinstance(index, pd.DatetimeIndex):
-            step = freq or index.freq or pd.infer_freq(index)
-            if step is None:
-                raise ValueError("cannot infer the series frequency; pass freq=, e.g. 'D' or 'MS'.")
-            future = pd.date_range(index[-1], periods=self.horizon_ + 1, freq=step)[1:]
-        else:
-            future = pd.RangeIndex(values.shape[0], values.shape[0] + self.horizon_)
         return pd.Series(prediction, index=future, name="forecast")
+
+    def _check_series_columns(self, values, columns):
+        n_fitted = self._n_step_features
+        if values.shape[1] != n_fitted:
+            raise ValueError(
+                f"series has {values.shape[1]} column(s) {columns if columns else ''} but the "
+                f"forecaster was fitted on windows of {n_fitted} feature(s)"
+                f"{' ' + str(list(self.series_features_)) if self.series_features_ else ''}; "
+                "pass the same columns as the series the windows were cut from."
+            )
+        fitted = self.series_features_
+        if fitted is None or columns is None or list(columns) == list(fitted):
+            return
+        if n_fitted == 1 and (columns[0] is None or fitted[0] is None):
+            return  # an unnamed single series: nothing to compare
+        hint = (
+            f"reorder them with series[{list(fitted)!r}]"
+            if set(columns) == set(fitted)
+            else "pass the columns the model was fitted on"
+        )
+        raise ValueError(
+            f"series has columns {list(columns)} but the forecaster was fitted on "
+            f"{list(fitted)} (in this order); {hint}."
+        )
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -385,7 +414,9 @@ class GRUForecaster(LSTMForecaster):
         batch_size=64,
         lr=1e-3,
         optimizer="adam",
+        optimizer_params=None,
         weight_decay=0.0,
+        criterion=None,
         early_stopping="auto",
         validation_fraction=0.1,
         patience=10,
@@ -411,7 +442,9 @@ class GRUForecaster(LSTMForecaster):
             batch_size=batch_size,
             lr=lr,
             optimizer=optimizer,
+            optimizer_params=optimizer_params,
             weight_decay=weight_decay,
+            criterion=criterion,
             early_stopping=early_stopping,
             validation_fraction=validation_fraction,
             patience=patience,

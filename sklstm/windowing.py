@@ -8,7 +8,20 @@ from sklearn.utils.validation import check_is_fitted
 
 from numbers import Integral
 
-from ._validation import as_3d, check_int_param, to_numpy_input, validate_sequences
+from ._time import (
+    check_history_adjacent,
+    check_time_index,
+    extend_back,
+)
+from ._validation import (
+    WindowArray,
+    as_3d,
+    check_float32_range,
+    check_int_param,
+    to_numpy_input,
+    validate_sequences,
+    window_feature_names,
+)
 
 __all__ = ["Sequences", "SequenceWindower", "make_sequences", "pad_sequences"]
 
@@ -30,6 +43,14 @@ class Sequences(tuple):
         self.target_index = target_index
         return self
 
+    def __reduce__(self):
+        # tuple subclasses pickle (and copy) by their items only; keep the indexes too.
+        return (type(self), (self[0], self[1], self.origin, self.target_index))
+
+    def __repr__(self):
+        return (f"Sequences(X shape={self[0].shape}, y shape={self[1].shape}, "
+                f"target_index={self.target_index[:1].tolist()}..)")
+
     @property
     def X(self):
         return self[0]
@@ -39,16 +60,38 @@ class Sequences(tuple):
         return self[1]
 
 
-def series_values(series, name):
-    """Return ``(values_2d, index, columns)`` of a Series/DataFrame/array, refusing bad input."""
+def series_values(series, name, *, check_order=True):
+    """Return ``(values_2d, index, columns)`` of a Series/DataFrame/array, refusing bad input.
+
+    A pandas index must satisfy the time-order contract (sorted, no duplicates); ``columns``
+    is None for arrays (their columns are positions, not names).
+    """
     series = to_numpy_input(series)
     if isinstance(series, pd.Series):
         index, columns, values = series.index, [series.name], series.to_numpy()
     elif isinstance(series, pd.DataFrame):
-        index, columns, values = series.index, list(series.columns), series.to_numpy()
+        index, columns = series.index, list(series.columns)
+        values = series.to_numpy()
+        if values.dtype == object:
+            non_numeric = [c for c, t in series.dtypes.items() if not pd.api.types.is_numeric_dtype(t)]
+            raise TypeError(
+                f"{name} must hold numbers; columns {non_numeric[:5]} are not numeric. "
+                "Convert or drop them first."
+            )
     else:
+        if isinstance(series, (list, tuple)) and series and all(
+            hasattr(s, "__len__") for s in series
+        ):
+            lengths = {len(s) for s in series}
+            if len(lengths) > 1:
+                raise ValueError(
+                    f"{name} is a ragged list (rows of lengths {sorted(lengths)[:5]}); give a "
+                    "rectangular array of shape (n_times,) or (n_times, n_features)."
+                )
         values = np.asarray(series)
         index, columns = None, None
+    if check_order and index is not None:
+        check_time_index(index, name)
     if values.dtype.kind not in "biuf":
         raise TypeError(
             f"{name} must hold numbers; got dtype {values.dtype} (shape {values.shape}). "
@@ -70,24 +113,47 @@ def series_values(series, name):
             f"{name} contains infinity at position(s) "
             f"{np.flatnonzero(np.isinf(values).any(axis=1))[:5].tolist()}; replace it first."
         )
-    if columns is None:
-        columns = list(range(values.shape[1]))
     return values, index, columns
 
 
-def _target_column(columns, target):
+def _target_column(columns, n_columns, target):
+    shown = columns if columns is not None else list(range(n_columns))
     if target is None:
-        if len(columns) > 1:
+        if n_columns > 1:
             raise ValueError(
-                f"series has {len(columns)} columns {columns[:5]}; name the one to forecast "
+                f"series has {n_columns} columns {shown[:5]}; name the one to forecast "
                 "with target=<column name or position>."
             )
         return 0
-    if target in columns:
+    if columns is not None and target in columns:
         return columns.index(target)
-    if isinstance(target, (int, np.integer)) and -len(columns) <= target < len(columns):
-        return int(target) % len(columns)
-    raise ValueError(f"target={target!r} is not a column of series; columns are {columns}.")
+    if isinstance(target, (int, np.integer)) and not isinstance(target, bool) and (
+        -n_columns <= target < n_columns
+    ):
+        return int(target) % n_columns
+    raise ValueError(f"target={target!r} is not a column of series; columns are {shown}.")
+
+
+def _align_history(history, values, index, columns):
+    """History values in the column order of the series, and their index, after the checks."""
+    hist_values, hist_index, hist_columns = series_values(history, "history")
+    if hist_values.shape[1] != values.shape[1]:
+        raise ValueError(
+            f"history has {hist_values.shape[1]} columns but series has {values.shape[1]}; "
+            "they must hold the same features."
+        )
+    if columns is not None and hist_columns is not None and values.shape[1] > 1:
+        # Join by name, never by position: swapped columns would give wrong windows.
+        if set(hist_columns) != set(columns) or len(set(columns)) != len(columns):
+            raise ValueError(
+                f"history's columns {hist_columns[:5]} do not match series' columns "
+                f"{columns[:5]}; both need the same column names."
+            )
+        order = [hist_columns.index(c) for c in columns]
+        hist_values = hist_values[:, order]
+    if index is not None and hist_index is not None:
+        check_history_adjacent(hist_index, index)
+    return hist_values, hist_index
 
 
 def make_sequences(series, window_length, horizon=1, stride=1, history=None, target=None):
@@ -141,35 +207,29 @@ def make_sequences(series, window_length, horizon=1, stride=1, history=None, tar
     horizon = check_int_param(horizon, "horizon")
     stride = check_int_param(stride, "stride")
     values, index, columns = series_values(series, "series")
-    target_col = _target_column(columns, target)
+    target_col = _target_column(columns, values.shape[1], target)
 
     n_history = 0
     if history is not None:
-        hist_values, hist_index, hist_columns = series_values(history, "history")
-        if hist_values.shape[1] != values.shape[1]:
-            raise ValueError(
-                f"history has {hist_values.shape[1]} columns but series has {values.shape[1]}; "
-                "they must hold the same features."
-            )
+        hist_values, hist_index = _align_history(history, values, index, columns)
         if hist_values.shape[0] < window_length:
             raise ValueError(
                 f"history has {hist_values.shape[0]} rows but window_length={window_length} "
                 f"needs at least {window_length} to complete the first windows of series."
             )
-        if index is not None and hist_index is not None and len(hist_index) and len(index):
-            if not hist_index[-1] < index[0]:
-                raise ValueError(
-                    f"history must end before series starts; history ends at {hist_index[-1]!r}"
-                    f" and series starts at {index[0]!r}."
-                )
         n_history = window_length
         hist_tail = hist_values[-n_history:]
         # Only this concatenation copies (once, the size of the series), never the windows.
         values = np.concatenate([hist_tail.astype(values.dtype, copy=False), values])
-        if index is not None and hist_index is not None:
-            index = hist_index[-n_history:].append(index)
-        elif index is not None:
-            index = None
+        if index is not None:
+            # The series' own timestamps are kept whatever history carries; a numpy history
+            # is labelled with the steps before the series.
+            before = (
+                hist_index[-n_history:]
+                if hist_index is not None
+                else extend_back(index, n_history, "series")
+            )
+            index = before.append(index)
 
     n_times = values.shape[0]
     n_all = n_times - window_length - horizon + 1
@@ -184,7 +244,9 @@ def make_sequences(series, window_length, horizon=1, stride=1, history=None, tar
     values = values.view()
     values.flags.writeable = False
     windows = np.lib.stride_tricks.sliding_window_view(values, window_length, axis=0)
-    X = windows.transpose(0, 2, 1)[:n_all:stride]
+    X = windows.transpose(0, 2, 1)[:n_all:stride].view(WindowArray)
+    # Column names travel with the windows so that forecast() can check them later.
+    X.feature_names = None if columns is None else tuple(columns)
 
     target_values = values[:, target_col]
     if horizon == 1:

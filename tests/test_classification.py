@@ -27,7 +27,7 @@ def test_string_labels_probabilities_and_unseen_labels():
     np.testing.assert_allclose(proba.sum(axis=1), 1.0)
     np.testing.assert_array_equal(clf.classes_[proba.argmax(axis=1)], clf.predict(X))
     assert clf.score(X, names) == 1.0
-    with pytest.raises(ValueError, match="labels not seen in fit: \\['purple'\\]"):
+    with pytest.raises(ValueError, match="labels not among the classes: \\['purple'\\]"):
         clf.score(X[:2], ["red", "purple"])
 
 

@@ -122,7 +122,7 @@ def test_early_stopping_holds_out_the_latest_windows_and_restores_the_best_weigh
     # The held-out windows are the latest 20%: their loss under the restored weights is the
     # best validation loss of the history.
     n_valid = int(round(len(X) * 0.2))
-    scaled = (model.predict(X[-n_valid:]) - y[-n_valid:]) / model.y_scale_
+    scaled = (model.predict(X[-n_valid:]) - y[-n_valid:]) / model.scaling_.target_scale
     assert np.mean(scaled**2) == pytest.approx(history["valid_loss"].min(), rel=1e-4)
     assert history["train_batch_count"].iloc[0] == -(-(len(X) - n_valid) // 64)
 
@@ -268,17 +268,19 @@ def test_cuda_training_is_repeatable_and_unpickles_without_a_gpu(tmp_path):
     subprocess.run([sys.executable, "-c", script], check=True, env=env)
 
 
-def test_scale_input_sets_the_module_scaler_only_when_asked():
+def test_scale_input_uses_the_series_statistics_only_when_asked():
     X, y = sine_windows()
     scaled = LSTMForecaster(**{**FAST, "max_epochs": 1}).fit(X * 10 + 3, y)
-    series = np.concatenate([X[0, :, 0], X[:, -1, 0]]) * 10 + 3
-    np.testing.assert_allclose(scaled.net_.module_.scaler.mean.numpy(), [series.mean()],
-                               rtol=1e-5)
-    np.testing.assert_allclose(scaled.net_.module_.scaler.scale.numpy(), [series.std()],
-                               rtol=1e-5)
+    # The series behind the windows: the first window, then the last step of every other.
+    series = np.concatenate([X[0, :, 0], X[1:, -1, 0]]) * 10 + 3
+    np.testing.assert_allclose(scaled.scaling_.input_mean, [series.mean()], rtol=1e-12)
+    np.testing.assert_allclose(scaled.scaling_.input_scale, [series.std()], rtol=1e-12)
+    # A copy of the windows (no longer a view) gives the same statistics: each value once.
+    copied = LSTMForecaster(**{**FAST, "max_epochs": 1}).fit(np.array(X * 10 + 3), y)
+    np.testing.assert_allclose(copied.scaling_.input_mean, [series.mean()], rtol=1e-12)
     raw = LSTMForecaster(**{**FAST, "max_epochs": 1}, scale_input=False).fit(X * 10 + 3, y)
-    np.testing.assert_array_equal(raw.net_.module_.scaler.mean.numpy(), [0.0])
-    np.testing.assert_array_equal(raw.net_.module_.scaler.scale.numpy(), [1.0])
+    np.testing.assert_array_equal(raw.scaling_.input_mean, [0.0])
+    np.testing.assert_array_equal(raw.scaling_.input_scale, [1.0])
 
 
 def test_forecast_refuses_non_numeric_series():

@@ -1,0 +1,109 @@
+"""Scaling of windows and targets: one mechanism between the user's units and the network's.
+
+Statistics are computed and applied in float64 and only the result is cast to float32, so an
+offset such as ``1e8 + sin(t)`` keeps its variation (a float32 cast first would flatten it).
+The same object scales training batches, validation batches and prediction blocks, and maps
+predictions back, so no other module does arithmetic on the user's units.
+"""
+
+import numpy as np
+
+from ._validation import covering_views
+
+# Rows scaled at a time: bounds the float64 temporaries of large inputs.
+_CHUNK_ELEMENTS = 2**22
+
+
+def _chunks(X):
+    step_elements = max(1, int(np.prod(X.shape[1:])))
+    rows = max(1, _CHUNK_ELEMENTS // step_elements)
+    for start in range(0, X.shape[0], rows):
+        yield X[start : start + rows]
+
+
+def _value_blocks(X3, overlapping):
+    """Blocks (n_values, n_features) of float64 that together hold the values of X3."""
+    n_features = X3.shape[-1]
+    for part in covering_views(X3) if overlapping else [X3]:
+        if part.ndim == 2:
+            yield part.astype(np.float64)
+            continue
+        for chunk in _chunks(part):
+            yield chunk.reshape(-1, n_features).astype(np.float64)
+
+
+def feature_statistics(X3, *, overlapping):
+    """Per-feature mean and standard deviation (float64) of every value X3 holds, NaN ignored.
+
+    ``overlapping``: X3 is cut from one series (forecasting windows), so each value is counted
+    once however the windows overlap (any stride); otherwise every step of every sequence.
+    Two passes over blocks: exact in float64 and never a copy of the whole input.
+    """
+    n_features = X3.shape[-1]
+    count, total = np.zeros(n_features), np.zeros(n_features)
+    for values in _value_blocks(X3, overlapping):
+        observed = ~np.isnan(values)
+        count += observed.sum(axis=0)
+        total += np.where(observed, values, 0.0).sum(axis=0)
+    mean = np.divide(total, count, out=np.zeros(n_features), where=count > 0)
+    squares = np.zeros(n_features)
+    for values in _value_blocks(X3, overlapping):
+        squares += np.nansum((values - mean) ** 2, axis=0)
+    std = np.sqrt(np.divide(squares, count, out=np.zeros(n_features), where=count > 0))
+    scale = np.where(np.isfinite(std) & (std > 0), std, 1.0)
+    return mean, scale
+
+
+class GlobalScaling:
+    """Standardise each input feature and the target with statistics of the training data.
+
+    Parameters
+    ----------
+    input_mean, input_scale : ndarray of shape (n_features,)
+    target_mean, target_scale : float
+        Identity (0 and 1) where scaling is switched off.
+    """
+
+    def __init__(self, input_mean, input_scale, target_mean=0.0, target_scale=1.0):
+        self.input_mean = np.asarray(input_mean, dtype=np.float64)
+        self.input_scale = np.asarray(input_scale, dtype=np.float64)
+        self.target_mean = float(target_mean)
+        self.target_scale = float(target_scale)
+
+    @classmethod
+    def fit(cls, X3, y=None, *, scale_input=True, scale_target=False, overlapping=True):
+        n_features = X3.shape[-1]
+        if scale_input:
+            mean, scale = feature_statistics(X3, overlapping=overlapping)
+        else:
+            mean, scale = np.zeros(n_features), np.ones(n_features)
+        t_mean, t_scale = 0.0, 1.0
+        if scale_target and y is not None:
+            t_mean = float(np.mean(y, dtype=np.float64))
+            t_scale = float(np.std(y, dtype=np.float64)) or 1.0
+        return cls(mean, scale, t_mean, t_scale)
+
+    def transform(self, X_rows):
+        """Windows in the network's frame, float32, contiguous (a new array)."""
+        out = np.empty(X_rows.shape, dtype=np.float32)
+        for start, chunk in _row_chunks(X_rows):
+            out[start : start + len(chunk)] = (
+                chunk.astype(np.float64, copy=False) - self.input_mean
+            ) / self.input_scale
+        return out
+
+    def encode_target(self, y_rows, X_rows=None):
+        """Targets in the network's frame, float32, shape (n, horizon)."""
+        y2 = np.asarray(y_rows, dtype=np.float64).reshape(len(y_rows), -1)
+        return ((y2 - self.target_mean) / self.target_scale).astype(np.float32)
+
+    def decode(self, outputs, X_rows=None):
+        """Network outputs (n, horizon) back in the user's units, float64."""
+        return np.asarray(outputs, dtype=np.float64) * self.target_scale + self.target_mean
+
+
+def _row_chunks(X):
+    start = 0
+    for chunk in _chunks(X):
+        yield start, chunk
+        start += len(chunk)
