@@ -8,6 +8,7 @@ from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import _check_feature_names_in, check_is_fitted
 
+from ._time import check_time_index, infer_calendar_freq, is_time_index
 from ._validation import to_numpy_input, validate_sequences
 
 __all__ = ["TimeSeriesImputer", "reinstate_missing_timestamps"]
@@ -19,10 +20,14 @@ def reinstate_missing_timestamps(data, freq=None):
     Parameters
     ----------
     data : pandas Series or DataFrame with a DatetimeIndex
-        Time-ordered data whose index lacks some timestamps of a regular grid.
-    freq : str or None, default=None
-        Frequency of the grid (``"D"``, ``"MS"``, ...). None infers it from the index (its
-        ``freq`` or the most common step); pass it when the gaps make inference ambiguous.
+        Time-ordered data (sorted, no duplicated timestamps) whose index lacks some
+        timestamps of a regular grid.
+    freq : str, pandas offset or None, default=None
+        Frequency of the grid (``"D"``, ``"MS"``, ...). None: the index's own ``freq``, else
+        the plain calendar step that every gap is a multiple of (whole months for
+        month-aligned data). Business-day and other calendars are never guessed: daily data
+        lacking its weekends gets its weekends back. Ambiguous indexes are refused; pass
+        ``freq=`` then.
 
     Returns
     -------
@@ -35,7 +40,7 @@ def reinstate_missing_timestamps(data, freq=None):
     >>> from sklstm import reinstate_missing_timestamps
     >>> s = pd.Series([1.0, 2.0, 4.0],
     ...               index=pd.to_datetime(["2020-01-01", "2020-02-01", "2020-04-01"]))
-    >>> reinstate_missing_timestamps(s, freq="MS").tolist()
+    >>> reinstate_missing_timestamps(s).tolist()
     [1.0, 2.0, nan, 4.0]
     """
     if not isinstance(data, (pd.Series, pd.DataFrame)):
@@ -45,19 +50,20 @@ def reinstate_missing_timestamps(data, freq=None):
             f"data must have a DatetimeIndex; got {type(data.index).__name__}. "
             "Set one with data.set_index(pd.to_datetime(...))."
         )
-    if data.index.has_duplicates:
-        dup = data.index[data.index.duplicated()][:3].tolist()
-        raise ValueError(f"data has duplicate timestamps, e.g. {dup}; aggregate them first.")
-    index = data.index.sort_values()
+    index = data.index
+    check_time_index(index, "data", warn_irregular=False)
+    if len(index) < 2:
+        return data.copy()
     if freq is None:
-        freq = index.freq
-        if freq is None and len(index) >= 3:
-            freq = pd.infer_freq(index)
+        freq = index.freq or infer_calendar_freq(index)
         if freq is None:
-            steps = pd.Series(index[1:] - index[:-1])
-            if steps.empty:
-                return data.sort_index()
-            freq = steps.mode().iloc[0]
+            steps = pd.Series(np.diff(index)).value_counts().head(3)
+            raise ValueError(
+                "cannot tell the frequency of data's index: its steps "
+                f"({', '.join(str(pd.Timedelta(k)) for k in steps.index)}, ...) have no common "
+                "calendar step that also occurs in the data. Pass freq=, e.g. freq='D' or "
+                "freq='MS'."
+            )
     full = pd.date_range(index[0], index[-1], freq=freq)
     extra = index.difference(full)
     if len(extra):
@@ -102,20 +108,28 @@ def fill_along_time(X, strategy):
 
 
 def _fill_seasonal(X, period):
-    """Fill NaN with the value one period earlier (or the nearest earlier/later cycle)."""
+    """Fill NaN with the value one period earlier (or the nearest earlier/later cycle).
+
+    A phase that is never observed stays NaN: the caller reports it.
+    """
     out = X.copy()
     for phase in range(min(period, X.shape[0])):
-        out[phase::period] = fill_along_time(X[phase::period], "ffill")
+        values = X[phase::period]
+        observed = ~np.isnan(values).all(axis=0)
+        out[phase::period] = np.where(observed, fill_along_time(values, "ffill"), values)
     return out
 
 
 class TimeSeriesImputer(TransformerMixin, BaseEstimator):
     """Fill missing values along time, in a series or inside each sequence.
 
-    2-D input is time-ordered rows ``(n_times, n_features)`` filled down each column; 3-D input
-    ``(n_samples, n_timesteps, n_features)`` is filled along the time steps of each sequence.
-    Values are taken from the data being transformed only; nothing is learned in fit but the
-    shape, so the imputer cannot carry information across CV folds.
+    The shapes follow sklstm's one convention (see the user guide): arrays are samples
+    first, so 2-D X is ``(n_samples, n_timesteps)`` and each row is filled along its time
+    steps, and 3-D X ``(n_samples, n_timesteps, n_features)`` is filled along the steps of
+    each sequence. A pandas Series, or a DataFrame with a DatetimeIndex or PeriodIndex, is a
+    time series: filled down its rows, one column per feature (its index must be sorted).
+    Values are taken from the data being transformed only; nothing is learned in fit but
+    the shape, so the imputer cannot carry information across CV folds.
 
     Parameters
     ----------
@@ -127,7 +141,8 @@ class TimeSeriesImputer(TransformerMixin, BaseEstimator):
         - "seasonal": the value at the same position one ``period`` earlier (causal), or of
           the nearest earlier cycle holding a value.
         Gaps at the start or end, having only one neighbour, take that neighbour's value
-        (for "seasonal", the nearest later cycle's).
+        (for "seasonal", the nearest later cycle's). A gap that cannot be filled (a season
+        never observed, a sequence with no value) raises a ValueError naming it.
     period : int or None, default=None
         Season length in steps, required for ``strategy="seasonal"`` (12 for monthly data).
 
@@ -147,10 +162,14 @@ class TimeSeriesImputer(TransformerMixin, BaseEstimator):
     Examples
     --------
     >>> import numpy as np
+    >>> import pandas as pd
     >>> from sklstm import TimeSeriesImputer
-    >>> X = np.array([[1.0], [np.nan], [5.0], [np.nan]])
-    >>> TimeSeriesImputer().fit_transform(X).ravel()
-    array([1., 3., 5., 5.])
+    >>> X = np.array([[1.0, np.nan, 5.0, np.nan]])          # one sequence of 4 steps
+    >>> TimeSeriesImputer().fit_transform(X)
+    array([[1., 3., 5., 5.]])
+    >>> s = pd.Series([1.0, None, 5.0], index=pd.date_range("2020-01", periods=3, freq="MS"))
+    >>> TimeSeriesImputer(strategy="linear").fit_transform(s).tolist()
+    [1.0, 3.0, 5.0]
     """
 
     _parameter_constraints = {
@@ -174,34 +193,74 @@ class TimeSeriesImputer(TransformerMixin, BaseEstimator):
         return self
 
     def _validate(self, X, reset):
+        """``(values, time_major)``: validated values and whether rows are time."""
         X = to_numpy_input(X)
-        if isinstance(X, pd.Series):
-            X = X.to_frame()
-        return validate_sequences(self, X, reset=reset, allow_nan=True, fixed_timesteps=False)
+        time_major = isinstance(X, pd.Series) or (
+            isinstance(X, pd.DataFrame) and is_time_index(X.index)
+        )
+        if time_major:
+            check_time_index(X.index, "X", warn_irregular=False)
+            if isinstance(X, pd.Series):
+                X = X.to_frame()
+        values = validate_sequences(self, X, reset=reset, allow_nan=True, fixed_timesteps=False)
+        return values, time_major
 
     def transform(self, X):
         """Return X with every NaN filled; pandas input keeps its index and columns."""
         check_is_fitted(self)
-        values = self._validate(X, reset=False)
-        # Put time on axis 0: rows for 2-D data, steps for 3-D sequences.
-        along_time = values if values.ndim == 2 else values.transpose(1, 0, 2)
-        empty = np.isnan(along_time).all(axis=0)
-        if empty.any():
-            where = np.argwhere(empty)[:3].tolist()
-            raise ValueError(
-                f"X has series with no observed value at all (column/sequence positions "
-                f"{where}); there is nothing to fill them from. Drop them or fill them first."
-            )
+        values, time_major = self._validate(X, reset=False)
+        # Put time on axis 0: (n_times, n_series, n_features).
+        if time_major:
+            along_time = values[:, np.newaxis, :]
+        elif values.ndim == 2:
+            along_time = values.T[:, :, np.newaxis]
+        else:
+            along_time = values.transpose(1, 0, 2)
         if self.strategy == "seasonal":
             filled = _fill_seasonal(along_time, self.period)
         else:
             filled = fill_along_time(along_time, self.strategy)
-        filled = filled if values.ndim == 2 else filled.transpose(1, 0, 2)
+        self._check_all_filled(filled, time_major, values.ndim)
+        if time_major:
+            filled = filled[:, 0, :]
+        elif values.ndim == 2:
+            filled = filled[:, :, 0].T
+        else:
+            filled = filled.transpose(1, 0, 2)
         if isinstance(X, pd.Series):
             return pd.Series(filled[:, 0], index=X.index, name=X.name)
         if isinstance(X, pd.DataFrame):
             return pd.DataFrame(filled, index=X.index, columns=X.columns)
         return filled
+
+    def _check_all_filled(self, filled, time_major, ndim):
+        """Raise naming the gaps a strategy left (filled is (n_times, n_series, n_features))."""
+        left = np.isnan(filled)
+        if not left.any():
+            return
+        step, series, feature = (int(v) for v in np.argwhere(left)[0])
+        n_left = int(left.sum())
+        if time_major:
+            where = f"row {step} of column {feature}"
+        elif ndim == 2:
+            where = f"sample {series}, step {step}"
+        else:
+            where = f"sample {series}, step {step}, feature {feature}"
+        empty = left.all(axis=0)
+        if empty.any():
+            raise ValueError(
+                f"X has sequence(s) with no observed value at all ({where}); there is nothing "
+                "to fill them from. Drop them or fill them first. Note: 2-D arrays are "
+                "(n_samples, n_timesteps), each row one sequence; to fill a time-major series "
+                "(rows are time), pass a pandas Series/DataFrame with a DatetimeIndex or "
+                "PeriodIndex, or transpose it."
+            )
+        raise ValueError(
+            f"strategy='seasonal' with period={self.period} left {n_left} gap(s) unfilled "
+            f"(first: {where}): that season is never observed in the sequence (it is missing "
+            "every cycle, or the period is as long as the data). Use strategy='linear' or "
+            "'ffill', which fill every gap of a sequence with at least one value."
+        )
 
     def get_feature_names_out(self, input_features=None):
         """Names of the output columns: the input ones (imputation keeps every column)."""

@@ -4,6 +4,7 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.utils._param_validation import Interval
+from sklearn.utils._set_output import _get_output_config
 from sklearn.utils.validation import check_is_fitted
 
 from numbers import Integral
@@ -321,7 +322,7 @@ def pad_sequences(sequences, length=None, padding="post"):
     return out
 
 
-class SequenceWindower(TransformerMixin, BaseEstimator):
+class SequenceWindower(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
     """Give an estimator the last ``window_length`` steps of each sequence.
 
     Put it in front of a forecaster in a Pipeline so that the window length becomes an
@@ -346,6 +347,12 @@ class SequenceWindower(TransformerMixin, BaseEstimator):
         Number of time steps of X seen in fit.
     feature_names_in_ : ndarray of str
         Column names, when fit on a DataFrame with string column names.
+
+    Notes
+    -----
+    ``set_output(transform="pandas")`` gives a DataFrame for 2-D output (one column per kept
+    step, named by :meth:`get_feature_names_out`); 3-D output stays an array, as pandas has
+    no 3-D container, so a whole pipeline can be switched to pandas output.
 
     Examples
     --------
@@ -394,19 +401,78 @@ class SequenceWindower(TransformerMixin, BaseEstimator):
                     "features of X."
                 )
 
-    def transform(self, X):
-        """Return the last ``window_length`` steps (every ``stride``-th) of each sequence."""
-        check_is_fitted(self)
-        X = validate_sequences(self, X, reset=False, allow_nan=True, dtype="numeric")
-        is_2d, X3 = X.ndim == 2, as_3d(X)
-        n_steps = X3.shape[1]
+    def _kept_steps(self, n_steps):
         window = n_steps if self.window_length is None else self.window_length
         # Start so that the most recent step is always among the kept ones.
         start = n_steps - window + (window - 1) % self.stride
-        Xt = X3[:, start :: self.stride]
+        return np.arange(n_steps)[start :: self.stride]
+
+    def transform(self, X):
+        """Return the last ``window_length`` steps (every ``stride``-th) of each sequence."""
+        check_is_fitted(self)
+        names = window_feature_names(X)
+        index = X.index if isinstance(X, pd.DataFrame) else None
+        X = validate_sequences(self, X, reset=False, allow_nan=True, dtype="numeric")
+        is_2d, X3 = X.ndim == 2, as_3d(X)
+        steps = self._kept_steps(X3.shape[1])
+        Xt = X3[:, steps[0] :: self.stride]
         if self.features is not None:
             Xt = Xt[:, :, np.asarray(self.features)]
-        return Xt[:, :, 0] if is_2d and Xt.shape[2] == 1 else Xt
+            names = None if names is None else tuple(np.asarray(names, dtype=object)[
+                np.asarray(self.features)])
+        if is_2d and Xt.shape[2] == 1:
+            Xt = Xt[:, :, 0]
+            if _get_output_config("transform", self)["dense"] == "pandas":
+                return pd.DataFrame(Xt, columns=self.get_feature_names_out(), index=index)
+            return Xt
+        if names is not None:
+            Xt = Xt.view(WindowArray)
+            Xt.feature_names = names
+        return Xt
+
+    def get_feature_names_out(self, input_features=None):
+        """Names of the kept time steps (the columns of 2-D output).
+
+        The input's column names when fit on a DataFrame, else ``"t-k"`` for the step ``k``
+        steps before the most recent one (``"t-0"``).
+        """
+        check_is_fitted(self)
+        steps = self._kept_steps(self.n_timesteps_in_)
+        names = getattr(self, "feature_names_in_", None)
+        if input_features is not None:
+            names = np.asarray(input_features, dtype=object)
+            if len(names) != self.n_timesteps_in_:
+                raise ValueError(
+                    f"input_features has {len(names)} names but X had "
+                    f"{self.n_timesteps_in_} time steps in fit."
+                )
+        if names is None:
+            last = self.n_timesteps_in_ - 1
+            return np.asarray([f"t-{last - k}" for k in steps], dtype=object)
+        return np.asarray(names, dtype=object)[steps]
+
+    def set_output(self, *, transform=None):
+        """Choose the container of 2-D output: "default" (arrays) or "pandas".
+
+        Parameters
+        ----------
+        transform : {"default", "pandas"} or None, default=None
+            None leaves the setting unchanged.
+
+        Returns
+        -------
+        self : object
+        """
+        if transform is None:
+            return self
+        if transform not in ("default", "pandas"):
+            raise ValueError(
+                f"transform={transform!r} is not supported by SequenceWindower; use "
+                "'default' or 'pandas'."
+            )
+        # The attribute sklearn's own set_output uses: clone() and set_config() honour it.
+        self._sklearn_output_config = {"transform": transform}
+        return self
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -69,23 +69,47 @@ def test_missing_file_offline_says_where_it_looked(tmp_path, monkeypatch):
         locate(remote, path=tmp_path)
 
 
-def test_download_verifies_checksum_and_size(tmp_path):
-    from sklstm.datasets._fetch import _sha256, download
+@pytest.fixture
+def local_server(tmp_path):
+    """An HTTP server on localhost serving tmp_path/www (downloads go through fetch_file)."""
+    import functools
+    import http.server
+    import threading
 
-    payload = tmp_path / "remote.csv"
-    payload.write_bytes(b"1;2;3\n")
-    good = RemoteFile("remote.csv", payload.as_uri(), sha256=_sha256(payload), size=6)
-    cache = tmp_path / "cache"
-    cache.mkdir()
+    root = tmp_path / "www"
+    root.mkdir()
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(root))
+    handler.log_message = lambda *args: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield root, f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+def test_download_verifies_checksum_and_size(tmp_path, local_server):
+    import hashlib
     import io
 
+    from sklstm.datasets._fetch import download
+
+    root, url = local_server
+    (root / "remote.csv").write_bytes(b"1;2;3\n")
+    digest = hashlib.sha256(b"1;2;3\n").hexdigest()
+    good = RemoteFile("remote.csv", f"{url}/remote.csv", sha256=digest, size=6)
+    cache = tmp_path / "cache"
+    cache.mkdir()
     progress = io.StringIO()
     assert download(good, cache, stream=progress).read_bytes() == b"1;2;3\n"
     assert "Downloading" in progress.getvalue()
-    bad = RemoteFile("bad.csv", payload.as_uri(), sha256="0" * 64)
-    with pytest.raises(OSError, match="checksum"):
+    bad = RemoteFile("bad.csv", f"{url}/remote.csv", sha256="0" * 64)
+    with pytest.raises(OSError, match="(?i)checksum"):
         download(bad, cache, stream=progress)
     assert not (cache / "bad.csv").exists()
+    short = RemoteFile("short.csv", f"{url}/remote.csv", size=600)
+    with pytest.raises(OSError, match="incomplete"):
+        download(short, cache, stream=progress)
+    assert not (cache / "short.csv").exists()
 
 
 def test_car_colours_and_generator():

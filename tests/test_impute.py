@@ -18,15 +18,15 @@ NAN = np.nan
     ],
 )
 def test_strategies_fill_from_neighbours(strategy, expected):
-    x = np.array([[NAN], [1.0], [NAN], [NAN], [4.0], [NAN]])
-    out = TimeSeriesImputer(strategy=strategy).fit_transform(x)[:, 0]
+    x = np.array([[NAN, 1.0, NAN, NAN, 4.0, NAN]])  # one sequence: 2-D is (n_samples, n_steps)
+    out = TimeSeriesImputer(strategy=strategy).fit_transform(x)[0]
     expected[0] = 1.0  # the leading gap has one neighbour only
     np.testing.assert_allclose(out, expected)
 
 
 def test_seasonal_takes_the_same_position_one_period_earlier():
-    x = np.array([1.0, 2.0, 3.0, 10.0, NAN, 30.0, NAN, NAN, 300.0])[:, None]
-    out = TimeSeriesImputer(strategy="seasonal", period=3).fit_transform(x)[:, 0]
+    x = np.array([1.0, 2.0, 3.0, 10.0, NAN, 30.0, NAN, NAN, 300.0])[None, :]
+    out = TimeSeriesImputer(strategy="seasonal", period=3).fit_transform(x)[0]
     np.testing.assert_array_equal(out, [1, 2, 3, 10, 2, 30, 10, 2, 300])
 
 
@@ -56,7 +56,7 @@ def test_pandas_in_pandas_out_index_unchanged():
 
 def test_all_nan_column_is_refused():
     with pytest.raises(ValueError, match="no observed value"):
-        TimeSeriesImputer().fit_transform(np.array([[NAN, 1.0], [NAN, 2.0]]))
+        TimeSeriesImputer().fit_transform(np.array([[1.0, 2.0], [NAN, NAN]]))
 
 
 def test_reinstate_missing_timestamps():

@@ -1,13 +1,20 @@
-"""Find a data file offline (path argument, SKLSTM_DATA, cache) or download it once, verified."""
+"""Find a data file offline (path argument, SKLSTM_DATA, cache) or download it once, verified.
 
-import hashlib
+Reading from ``path=`` or ``$SKLSTM_DATA`` never touches the cache folder, so it works with a
+read-only home; the cache folder is created only when a download is about to happen. Files
+are read through :func:`read_table`, which turns pandas/gzip failures into a ValueError that
+names the file and the format expected.
+"""
+
+import gzip
 import os
-import shutil
 import sys
-import tempfile
-import urllib.request
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
+
+import pandas as pd
+from sklearn.datasets import fetch_file
 
 ENV_DATA = "SKLSTM_DATA"
 ENV_HOME = "SKLSTM_HOME"
@@ -15,7 +22,7 @@ ENV_HOME = "SKLSTM_HOME"
 
 @dataclass(frozen=True)
 class RemoteFile:
-    """A file at its publisher's address; ``sha256``/``size`` None when the publisher updates it."""
+    """A file at its publisher's address; ``sha256`` None when the publisher updates it."""
 
     filename: str
     url: str
@@ -23,9 +30,31 @@ class RemoteFile:
     size: int | None = None
 
 
+def _data_home_path(data_home=None):
+    return Path(data_home or os.environ.get(ENV_HOME) or Path.home() / "sklstm_data")
+
+
 def get_data_home(data_home=None):
-    """Folder where downloads are cached: ``data_home``, else $SKLSTM_HOME, else ~/sklstm_data."""
-    home = Path(data_home or os.environ.get(ENV_HOME) or Path.home() / "sklstm_data")
+    """Folder where downloads are cached: ``data_home``, else $SKLSTM_HOME, else ~/sklstm_data.
+
+    The folder is created if needed.
+
+    Parameters
+    ----------
+    data_home : str or Path, default=None
+        The folder to use instead of the default.
+
+    Returns
+    -------
+    pathlib.Path
+
+    Examples
+    --------
+    >>> from sklstm.datasets import get_data_home
+    >>> get_data_home("/tmp/sklstm_cache").name
+    'sklstm_cache'
+    """
+    home = _data_home_path(data_home)
     home.mkdir(parents=True, exist_ok=True)
     return home
 
@@ -55,24 +84,22 @@ def locate(remote, path=None, data_home=None, download_if_missing=True):
             f"or a folder holding it."
         )
     if os.environ.get(ENV_DATA):
-        folder = Path(os.environ[ENV_DATA])
-        looked += _candidates(folder, remote.filename)
-    home = get_data_home(data_home)
+        looked += _candidates(Path(os.environ[ENV_DATA]), remote.filename)
+    home = _data_home_path(data_home)
     looked += _candidates(home, remote.filename)
     for candidate in looked:
         if candidate.is_file():
             return candidate
+    where = "\n  ".join(str(p) for p in looked)
     if not download_if_missing:
-        where = "\n  ".join(str(p) for p in looked)
         raise FileNotFoundError(
             f"{remote.filename} is not available offline. Looked in:\n  {where}\n"
             f"Download it from {remote.url} and pass path=<file or folder>, or set "
             f"{ENV_DATA}=<folder holding it>, or allow download_if_missing=True."
         )
     try:
-        return download(remote, home)
-    except OSError as exc:  # URLError and socket errors are OSErrors
-        where = "\n  ".join(str(p) for p in looked)
+        return download(remote, get_data_home(data_home))
+    except OSError as exc:  # URLError, socket errors and an unwritable cache are OSErrors
         raise FileNotFoundError(
             f"{remote.filename} is not available offline (looked in:\n  {where}\n) and "
             f"downloading {remote.url} failed: {exc}. Pass path=<file or folder> or set "
@@ -80,44 +107,61 @@ def locate(remote, path=None, data_home=None, download_if_missing=True):
         ) from exc
 
 
-def _sha256(path):
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def download(remote, folder, stream=sys.stderr):
-    """Download ``remote`` into ``folder``, showing progress; verify size and checksum."""
-    target = Path(folder) / remote.filename
-    stream.write(f"Downloading {remote.url}\n")
-    with urllib.request.urlopen(remote.url, timeout=60) as response:
-        announced = response.headers.get("Content-Length")
-        total = int(announced) if announced else remote.size
-        with tempfile.NamedTemporaryFile(dir=folder, delete=False) as tmp:
-            received = 0
-            for block in iter(lambda: response.read(1 << 16), b""):
-                tmp.write(block)
-                received += len(block)
-                if total:
-                    stream.write(f"\r  {received / 1e6:.1f} / {total / 1e6:.1f} MB "
-                                 f"({100 * received / total:.0f}%)")
-            stream.write("\n")
-    expected_size = remote.size or (int(announced) if announced else None)
+    """Download ``remote`` into ``folder`` with scikit-learn's ``fetch_file`` (checksum verified)."""
+    stream.write(f"Downloading {remote.url} into {folder}\n")
+    target = fetch_file(remote.url, folder=folder, local_filename=remote.filename,
+                        sha256=remote.sha256)
+    if remote.size is not None and Path(target).stat().st_size != remote.size:
+        Path(target).unlink()
+        raise OSError(
+            f"download of {remote.url} is incomplete: expected {remote.size} bytes. Try again."
+        )
+    return Path(target)
+
+
+def _ends_with_newline(file):
+    """Whether the (possibly gzipped) file ends with a newline: a cut file usually does not."""
+    if str(file).endswith(".gz"):
+        last = b""
+        with gzip.open(file, "rb") as f:
+            for block in iter(lambda: f.read(1 << 20), b""):
+                last = block
+        return last.endswith(b"\n")
+    with open(file, "rb") as f:
+        f.seek(0, os.SEEK_END)
+        if f.tell() == 0:
+            return False
+        f.seek(-1, os.SEEK_END)
+        return f.read(1) == b"\n"
+
+
+def read_table(file, dataset, expected, **read_csv_kwargs):
+    """``pd.read_csv`` whose failures name the file and the format expected.
+
+    ``dataset`` is the data set's name, ``expected`` a sentence describing the file.
+    """
+    def bad(problem):
+        return ValueError(
+            f"{file} cannot be read as the {dataset} file: {problem}. Expected {expected} "
+            "Pass the right file with path=, or delete it to download a fresh copy."
+        )
+
+    if os.path.getsize(file) == 0:
+        raise bad("it is empty")
     try:
-        if expected_size is not None and received != expected_size:
-            raise OSError(
-                f"download of {remote.url} is incomplete: {received} bytes, expected "
-                f"{expected_size}. Try again."
-            )
-        if remote.sha256 is not None and _sha256(tmp.name) != remote.sha256:
-            raise OSError(
-                f"checksum of {remote.url} does not match {remote.sha256}; the file may be "
-                "corrupted or changed by its publisher."
-            )
-    except OSError:
-        os.unlink(tmp.name)
-        raise
-    shutil.move(tmp.name, target)
-    return target
+        frame = pd.read_csv(file, **read_csv_kwargs)
+        complete = _ends_with_newline(file)
+    except pd.errors.EmptyDataError:
+        raise bad("it holds no data") from None
+    except (gzip.BadGzipFile, zlib.error) as exc:
+        raise bad(f"it is not a valid gzip file ({exc})") from None
+    except EOFError:
+        raise bad("the gzip stream is truncated") from None
+    except UnicodeDecodeError:
+        raise bad("it is not a text CSV file (binary or another encoding)") from None
+    except (pd.errors.ParserError, ValueError) as exc:
+        raise bad(f"it does not parse ({str(exc).splitlines()[0]})") from None
+    if not complete:
+        raise bad("it is truncated (the last line is incomplete)")
+    return frame

@@ -1,8 +1,16 @@
 """SILSO daily total sunspot number."""
 
+import numpy as np
 import pandas as pd
 
-from ._fetch import RemoteFile, locate
+from .._time import check_time_index
+from ._fetch import RemoteFile, locate, read_table
+
+_EXPECTED = (
+    "SILSO's daily total sunspot number (SN_d_tot_V2.0.csv): 8 fields separated by ';' per "
+    "line (year; month; day; decimal year; sunspot number; deviation; observations; "
+    "definitive)."
+)
 
 # The publisher updates this file every day, so only its announced size can be verified.
 SUNSPOTS = RemoteFile("SN_d_tot_V2.0.csv", "https://www.sidc.be/SILSO/DATA/SN_d_tot_V2.0.csv")
@@ -37,18 +45,31 @@ def load_sunspots(path=None, *, data_home=None, download_if_missing=True):
     0
     """
     file = locate(SUNSPOTS, path, data_home, download_if_missing)
-    raw = pd.read_csv(
-        file,
-        sep=";",
-        header=None,
-        usecols=[0, 1, 2, 4],
-        names=["year", "month", "day", "sunspot_number"],
-        skipinitialspace=True,
-    )
-    index = pd.to_datetime(raw[["year", "month", "day"]])
-    series = pd.Series(raw["sunspot_number"].to_numpy(dtype=float), index=index,
+    raw = read_table(file, "SILSO daily sunspot", _EXPECTED, sep=";", header=None,
+                     skipinitialspace=True)
+    if raw.shape[1] != 8:
+        raise ValueError(
+            f"{file} has {raw.shape[1]} field(s) per line, so it is not the SILSO daily "
+            f"sunspot file. Expected {_EXPECTED}"
+        )
+    raw = raw.iloc[:, [0, 1, 2, 4]]
+    raw.columns = ["year", "month", "day", "sunspot_number"]
+    numeric = raw.apply(pd.to_numeric, errors="coerce")
+    broken = numeric.isna().any(axis=1).to_numpy()
+    if broken.any():
+        row = int(np.flatnonzero(broken)[0])
+        raise ValueError(
+            f"{file} has a missing or non-numeric field on line {row + 1} "
+            f"({raw.iloc[row].tolist()}): the file is truncated or corrupt. Expected {_EXPECTED}"
+        )
+    try:
+        index = pd.to_datetime(numeric[["year", "month", "day"]].astype(int))
+    except (ValueError, OverflowError) as exc:
+        raise ValueError(f"{file} holds an invalid date ({exc}). Expected {_EXPECTED}") from None
+    series = pd.Series(numeric["sunspot_number"].to_numpy(dtype=float), index=index,
                        name="sunspot_number")
     series[series == -1] = float("nan")
     series.index.name = "date"
+    check_time_index(series.index, f"the sunspot file {file}", warn_irregular=False)
     series.index.freq = pd.infer_freq(series.index[:10])
     return series

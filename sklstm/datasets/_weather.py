@@ -3,7 +3,13 @@
 import pandas as pd
 
 from ..impute import reinstate_missing_timestamps
-from ._fetch import RemoteFile, locate
+from ._fetch import RemoteFile, locate, read_table
+
+_REQUIRED = ["Date", "Location", "MinTemp", "MaxTemp"]
+_EXPECTED = (
+    "the Rain in Australia table (weatherAUS.csv): comma-separated, a header line with "
+    f"columns including {', '.join(_REQUIRED)}, one row per location and day."
+)
 
 # Kaggle needs a login; this is the weather article's own public copy, byte-identical to the
 # Kaggle release (sha256 of the CSV).
@@ -44,7 +50,22 @@ def load_weather_aus(path=None, *, data_home=None, download_if_missing=True):
     (145460, 23)
     """
     file = locate(WEATHER_AUS, path, data_home, download_if_missing)
-    return pd.read_csv(file, parse_dates=["Date"], na_values=["NA"], keep_default_na=False)
+    frame = read_table(file, "weather", _EXPECTED, na_values=["NA"], keep_default_na=False)
+    missing = [c for c in _REQUIRED if c not in frame.columns]
+    if missing:
+        raise ValueError(
+            f"{file} lacks the column(s) {missing} (it has {list(frame.columns)[:8]}), so it "
+            f"is not the weather file. Expected {_EXPECTED}"
+        )
+    dates = pd.to_datetime(frame["Date"], errors="coerce", format="%Y-%m-%d")
+    if dates.isna().any():
+        row = int(dates.isna().to_numpy().argmax())
+        raise ValueError(
+            f"{file} has an invalid Date on data line {row + 1} ({frame['Date'].iloc[row]!r}): "
+            f"the file is corrupt. Expected {_EXPECTED}"
+        )
+    frame["Date"] = dates
+    return frame
 
 
 def load_monthly_temperatures(path=None, *, data_home=None, download_if_missing=True):
