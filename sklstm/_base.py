@@ -399,7 +399,9 @@ class BaseRecurrent(BaseEstimator):
             net.set_params(lr=self.lr)  # updates the optimizer's param groups in place
         train_split, callbacks = self._split_and_callbacks(n_samples)
         net.train_split = train_split
-        net.set_params(callbacks=callbacks)
+        # Not set_params(callbacks=...): skorch initialises the *old* list there.
+        net.callbacks = callbacks
+        net._initialize_callbacks()
         self._criterion_used = _signature(criterion, criterion_params)
         self._optimizer_used = optimizer_kwargs
 

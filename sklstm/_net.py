@@ -43,7 +43,10 @@ class SequenceData(torch.utils.data.Dataset):
     Subsets share the arrays, so splitting copies nothing.
     """
 
-    def __init__(self, X, y, lengths=None, *, prepare=None, device="cpu", y_dtype=torch.float32):
+    def __init__(self, X, y=None, lengths=None, *, prepare=None, device="cpu",
+                 y_dtype=torch.float32):
+        if y is None:  # skorch's predict/forward pass X alone: a placeholder target
+            y = np.zeros(len(X), dtype=np.float32)
         self.device, self.y_dtype = device, y_dtype
         self.start, self.stop = 0, len(y)
         self.lengths = None if lengths is None else torch.as_tensor(lengths).to(device)

@@ -132,9 +132,12 @@ def infer_calendar_freq(index):
         if step != steps.min():
             return None
         anchor = "S" if wall.is_month_start.all() else "E"
-        if step % 12 == 0 and (wall.month == wall.month[0]).all() and wall.month[0] in (1, 12):
-            return f"{step // 12}Y{anchor}" if step > 12 else f"Y{anchor}"
-        return f"{step}M{anchor}" if step > 1 else f"M{anchor}"
+        to_offset = pd.tseries.frequencies.to_offset
+        if step % 12 == 0:
+            month = int(wall.month[0])
+            year = pd.offsets.YearBegin if anchor == "S" else pd.offsets.YearEnd
+            return year(step // 12, month=month)
+        return to_offset(f"{step}M{anchor}")
     ns = wall.values.astype("datetime64[ns]").astype(np.int64)
     steps = np.diff(ns)
     if (steps <= 0).any():

@@ -13,6 +13,13 @@ from ._validation import to_numpy_input, validate_sequences
 
 __all__ = ["TimeSeriesImputer", "reinstate_missing_timestamps"]
 
+_BUSINESS_OFFSETS = (
+    pd.offsets.BusinessDay,
+    pd.offsets.CustomBusinessDay,
+    pd.offsets.BusinessHour,
+    pd.offsets.CustomBusinessHour,
+)
+
 
 def reinstate_missing_timestamps(data, freq=None):
     """Return ``data`` reindexed on its full regular time grid, absent timestamps as NaN rows.
@@ -55,7 +62,10 @@ def reinstate_missing_timestamps(data, freq=None):
     if len(index) < 2:
         return data.copy()
     if freq is None:
-        freq = index.freq or infer_calendar_freq(index)
+        freq = index.freq
+        if freq is None or isinstance(freq, _BUSINESS_OFFSETS):
+            # A business calendar is never assumed: missing weekends are real gaps.
+            freq = infer_calendar_freq(index)
         if freq is None:
             steps = pd.Series(np.diff(index)).value_counts().head(3)
             raise ValueError(

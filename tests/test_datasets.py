@@ -126,3 +126,103 @@ def test_car_colours_and_generator():
     assert len(np.unique(starts)) == 10
     X2, y2 = make_car_sequences(n_samples=500, seq_len=10, random_state=1)
     np.testing.assert_array_equal(X2, Xg)
+
+
+# -- damaged, empty and wrong files: a ValueError naming the file and the format -------------
+SUNSPOT_LINES = "".join(
+    f"2000;01;{d:02d};2000.{d:03d};{100 + d};5.0;  20;1\n" for d in range(1, 11)
+)
+WEATHER_LINES = "Date,Location,MinTemp,MaxTemp,Rainfall\n" + "".join(
+    f"2010-01-{d:02d},Canberra,{d}.0,{d + 10}.0,0\n" for d in range(1, 11)
+)
+
+
+def _write(path, data, gz=False):
+    import gzip
+
+    payload = data.encode() if isinstance(data, str) else data
+    if gz:
+        payload = gzip.compress(payload)
+    path.write_bytes(payload)
+    return path
+
+
+def test_good_small_files_load(tmp_path):
+    from sklstm.datasets import load_sunspots, load_weather_aus
+
+    y = load_sunspots(_write(tmp_path / "SN_d_tot_V2.0.csv", SUNSPOT_LINES))
+    assert len(y) == 10 and y.iloc[-1] == 110.0
+    w = load_weather_aus(_write(tmp_path / "weatherAUS.csv.gz", WEATHER_LINES, gz=True))
+    assert w.shape == (10, 5) and w["Date"].dtype.kind == "M"
+
+
+@pytest.mark.parametrize(
+    "content, gz, message",
+    [
+        ("", False, "it is empty"),
+        (SUNSPOT_LINES[:-9], False, "truncated or corrupt|truncated"),
+        (SUNSPOT_LINES[:-1] + ";", False, "truncated|field"),
+        (WEATHER_LINES, False, "field"),  # the wrong data set
+        (b"\x89PNG\r\n\x1a\n" + bytes(range(256)), False, "cannot be read"),
+        (SUNSPOT_LINES, "corrupt", "not a valid gzip"),
+        (SUNSPOT_LINES, "truncated", "gzip stream is truncated"),
+    ],
+    ids=["empty", "cut-line", "cut-field", "wrong-dataset", "binary", "bad-gz", "cut-gz"],
+)
+def test_sunspot_loader_names_the_file_and_the_format(tmp_path, content, gz, message):
+    import gzip
+
+    from sklstm.datasets import load_sunspots
+
+    name = "SN_d_tot_V2.0.csv" + (".gz" if gz else "")
+    path = tmp_path / name
+    if gz == "corrupt":
+        path.write_bytes(b"\x1f\x8b\x08\x00" + b"garbage" * 20)
+    elif gz == "truncated":
+        path.write_bytes(gzip.compress(content.encode())[:-30])
+    else:
+        _write(path, content)
+    with pytest.raises(ValueError, match=message) as info:
+        load_sunspots(path)
+    assert str(path) in str(info.value)
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (WEATHER_LINES[:-12], "truncated"),
+        (SUNSPOT_LINES, "lacks the column"),
+        (WEATHER_LINES.replace("2010-01-05", "2010-13-45"), "invalid Date"),
+    ],
+    ids=["cut-line", "wrong-dataset", "bad-date"],
+)
+def test_weather_loader_names_the_file_and_the_format(tmp_path, content, message):
+    from sklstm.datasets import load_weather_aus
+
+    path = _write(tmp_path / "weatherAUS.csv", content)
+    with pytest.raises(ValueError, match=message) as info:
+        load_weather_aus(path)
+    assert str(path) in str(info.value) and "weatherAUS.csv" in str(info.value)
+
+
+def test_offline_reading_needs_no_writable_home(tmp_path, monkeypatch):
+    from sklstm.datasets import load_sunspots
+
+    folder = tmp_path / "data"
+    folder.mkdir()
+    _write(folder / "SN_d_tot_V2.0.csv", SUNSPOT_LINES)
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0o500)
+    try:
+        monkeypatch.setenv("HOME", str(locked))
+        monkeypatch.setenv("SKLSTM_HOME", str(locked / "cache"))
+        monkeypatch.setenv("SKLSTM_DATA", str(folder))
+        assert len(load_sunspots()) == 10
+        assert not (locked / "cache").exists()
+        monkeypatch.delenv("SKLSTM_DATA")
+        assert len(load_sunspots(folder)) == 10
+        with pytest.raises(FileNotFoundError, match="not available offline"):
+            load_sunspots(download_if_missing=False)
+    finally:
+        locked.chmod(0o700)
