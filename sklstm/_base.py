@@ -18,13 +18,12 @@ from sklearn.base import BaseEstimator, _fit_context
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
-from skorch.callbacks import Callback
+from skorch.callbacks import Callback, GradientNormClipping, LRScheduler
 
+from ._callbacks import BestTrainingWeights, FiniteLossGuard, LatestEarlyStopping
 from ._net import (
     EVAL_BATCH_ELEMENTS,
     BatchIterator,
-    FiniteLossGuard,
-    LatestEarlyStopping,
     LatestSplit,
     SequenceData,
     SequenceNet,
@@ -122,6 +121,9 @@ class BaseRecurrent(BaseEstimator):
         "early_stopping": [StrOptions({"auto"}), "boolean"],
         "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
         "patience": [Interval(Integral, 1, None, closed="left")],
+        "clip_grad_norm": [Interval(Real, 0, None, closed="neither"), None],
+        "lr_schedule": [StrOptions({"plateau"}), None],
+        "restore_best_weights": ["boolean"],
         "scale_input": ["boolean"],
         "device": [str],
         "random_state": ["random_state"],
@@ -315,9 +317,32 @@ class BaseRecurrent(BaseEstimator):
         return bool(self.early_stopping)
 
     def _split_and_callbacks(self, n_samples):
-        """``train_split`` and the callbacks (the user's, then ours) for the current params."""
+        """``train_split`` and the callbacks (the user's, then ours) for the current params.
+
+        Ours, in the order they act at the end of an epoch: the loss guard, gradient
+        clipping (per batch), the best-weights keeper (which measures the loss of the whole
+        training set when nothing is held out), the learning-rate schedule that reads that
+        loss (or the validation loss), and early stopping.
+        """
         callbacks = list(self.callbacks or []) + [("finite_loss", FiniteLossGuard())]
-        if not self._use_early_stopping(n_samples):
+        if self.clip_grad_norm is not None:
+            callbacks.append(
+                ("clip_grad_norm", GradientNormClipping(gradient_clip_value=self.clip_grad_norm))
+            )
+        early = self._use_early_stopping(n_samples)
+        monitor = "valid_loss" if early else "train_loss"
+        if not early and self.restore_best_weights:
+            callbacks.append(("best_weights", BestTrainingWeights()))
+            monitor = "fit_loss"
+        if self.lr_schedule == "plateau":
+            # Halve the step when the monitored loss has stalled for a third of the patience:
+            # the oscillation of a too-large step settles before early stopping gives up.
+            callbacks.append((
+                "lr_schedule",
+                LRScheduler("ReduceLROnPlateau", monitor=monitor, factor=0.5,
+                            patience=max(1, self.patience // 3), min_lr=self.lr / 64),
+            ))
+        if not early:
             return None, callbacks
         n_valid = int(round(n_samples * self.validation_fraction))
         if n_valid < 1 or n_samples - n_valid < 1:
@@ -328,7 +353,8 @@ class BaseRecurrent(BaseEstimator):
                 "or early_stopping=False."
             )
         callbacks.append(
-            ("early_stopping", LatestEarlyStopping(patience=self.patience, load_best=True))
+            ("early_stopping", LatestEarlyStopping(patience=self.patience,
+                                                   load_best=self.restore_best_weights))
         )
         return LatestSplit(self.validation_fraction), callbacks
 
@@ -395,8 +421,10 @@ class BaseRecurrent(BaseEstimator):
                 setattr(net, f"optimizer__{k}", v)
             net.optimizer, net.lr = self._optimizer_class(), self.lr
             net._initialize_optimizer()
-        elif net.lr != self.lr:
-            net.set_params(lr=self.lr)  # updates the optimizer's param groups in place
+        else:
+            # Every fit starts at lr (a schedule may have lowered the groups' rate); the
+            # virtual parameter updates the optimizer's param groups in place.
+            net.set_params(lr=self.lr)
         train_split, callbacks = self._split_and_callbacks(n_samples)
         net.train_split = train_split
         # Not set_params(callbacks=...): skorch initialises the *old* list there.

@@ -101,11 +101,44 @@ class RecurrentRegressor(nn.Module):
         return out
 
 
+class ConvBranch(nn.Module):
+    """The fully convolutional network of LSTM-FCN (Wang et al. 2017; Karim et al. 2017).
+
+    Three blocks of Conv1d ("same" padding) + BatchNorm + ReLU, then global average pooling
+    over the real steps only (``mask``), so the padding of shorter sequences does not dilute
+    the average.
+    """
+
+    def __init__(self, n_features, filters=(128, 256, 128), kernels=(8, 5, 3)):
+        super().__init__()
+        layers, channels = [], n_features
+        for n_filters, kernel in zip(filters, kernels):
+            layers += [
+                nn.Conv1d(channels, n_filters, kernel, padding="same"),
+                nn.BatchNorm1d(n_filters),
+                nn.ReLU(),
+            ]
+            channels = n_filters
+        self.blocks = nn.Sequential(*layers)
+        self.out_features = channels
+
+    def forward(self, X, mask=None):
+        h = self.blocks(X.transpose(1, 2))  # (batch, channels, time)
+        if mask is None:
+            return h.mean(dim=2)
+        mask = mask.unsqueeze(1).to(h.dtype)
+        return (h * mask).sum(dim=2) / mask.sum(dim=2).clamp(min=1.0)
+
+
 class RecurrentClassifier(nn.Module):
     """Recurrent encoder over variable-length sequences -> logits over the classes.
 
     ``lengths`` (batch,) gives the number of real steps at the start of each sequence; the rest
-    is padding. The sequences are packed so the network never reads the padding.
+    is padding. The sequences are packed so the recurrent encoder never reads the padding.
+
+    ``architecture="recurrent_fcn"`` adds the convolutional branch of LSTM-FCN / GRU-FCN
+    (Karim et al. 2017) beside the recurrent encoder; their pooled outputs are concatenated
+    before the dense head.
     """
 
     def __init__(
@@ -118,19 +151,35 @@ class RecurrentClassifier(nn.Module):
         bidirectional=False,
         dropout=0.0,
         dense_size=None,
+        architecture="recurrent",
+        conv_filters=(128, 256, 128),
     ):
         super().__init__()
         self.num_layers = num_layers
         self.bidirectional = bidirectional
         self.encoder = _make_rnn(cell, n_features, hidden_size, num_layers, bidirectional, dropout)
         self.dropout = nn.Dropout(dropout)
-        self.head = _dense_head(hidden_size * (2 if bidirectional else 1), dense_size, n_classes)
+        head_in = hidden_size * (2 if bidirectional else 1)
+        self.conv = None
+        if architecture == "recurrent_fcn":
+            self.conv = ConvBranch(n_features, filters=tuple(conv_filters))
+            head_in += self.conv.out_features
+        self.head = _dense_head(head_in, dense_size, n_classes)
 
     def forward(self, X, lengths=None):
         # Padding (and any feature never observed in a sequence) is NaN on input: zero, the
         # training mean after scaling, so that no NaN enters even unused arithmetic.
         X = torch.nan_to_num(X, nan=0.0)
+        features = []
+        if self.conv is not None:
+            mask = None
+            if lengths is not None:
+                steps = torch.arange(X.shape[1], device=X.device)
+                mask = steps.unsqueeze(0) < lengths.to(X.device).unsqueeze(1)
+            features.append(self.conv(X, mask))
+        packed = X
         if lengths is not None:
-            X = pack_padded_sequence(X, lengths.cpu(), batch_first=True, enforce_sorted=False)
-        _, h_n = self.encoder(X)
-        return self.head(self.dropout(_last_hidden(h_n, self.num_layers, self.bidirectional)))
+            packed = pack_padded_sequence(X, lengths.cpu(), batch_first=True, enforce_sorted=False)
+        _, h_n = self.encoder(packed)
+        features.insert(0, self.dropout(_last_hidden(h_n, self.num_layers, self.bidirectional)))
+        return self.head(torch.cat(features, dim=1) if len(features) > 1 else features[0])

@@ -13,9 +13,8 @@ the strided view when the windows are too large to materialise), and ``train_spl
 import numpy as np
 import torch
 from skorch import NeuralNet
-from skorch.callbacks import Callback, EarlyStopping
 
-from .exceptions import NonFiniteLossError
+from ._callbacks import StopTraining
 
 # Windows up to this size (as float32) are prepared once onto the device; larger inputs stay a
 # strided numpy view and each batch is prepared on its own.
@@ -133,37 +132,6 @@ class LatestSplit:
         n = len(dataset)
         n_valid = max(1, int(round(n * self.fraction)))
         return dataset.rows(0, n - n_valid), dataset.rows(n - n_valid, n)
-
-
-class StopTraining(Exception):
-    """Raised by our callbacks to end training early (skorch uses KeyboardInterrupt)."""
-
-
-class LatestEarlyStopping(EarlyStopping):
-    """skorch's ``EarlyStopping``, ending training with :class:`StopTraining`.
-
-    skorch's callback stops by raising KeyboardInterrupt, which the net then swallows, and so
-    cannot be told from a user's Ctrl-C; ours is a distinct exception.
-    """
-
-    def on_epoch_end(self, net, **kwargs):
-        try:
-            super().on_epoch_end(net, **kwargs)
-        except KeyboardInterrupt:
-            raise StopTraining from None
-
-
-class FiniteLossGuard(Callback):
-    """Stop training with a clear error as soon as a batch loss is NaN or infinite."""
-
-    def on_batch_end(self, net, batch=None, training=None, loss=None, **kwargs):
-        if loss is not None and not torch.isfinite(loss.detach()).all():
-            epoch = len(net.history)
-            raise NonFiniteLossError(
-                f"the training loss became {float(loss.detach()):g} in epoch {epoch}: the fit "
-                f"diverged. Lower lr (now {net.lr:g}), keep scale_input/scale_target on, or "
-                "clip gradients (clip_grad_norm); check X and y for extreme values."
-            )
 
 
 class SequenceNet(NeuralNet):

@@ -59,6 +59,12 @@ class SequenceClassifier(ClassifierMixin, BaseRecurrent):
 
     Parameters
     ----------
+    architecture : {"recurrent", "recurrent_fcn"}, default="recurrent"
+        "recurrent": the recurrent encoder's final state feeds the dense head.
+        "recurrent_fcn": LSTM-FCN / GRU-FCN (Karim et al. 2017; the cell chooses which): a
+        fully convolutional branch (three Conv1d + BatchNorm + ReLU blocks of
+        ``conv_filters`` filters, kernels 8, 5, 3, global average pooling over the real steps)
+        beside the recurrent encoder, both concatenated before the head.
     hidden_size : int, default=64
         Units of each recurrent layer (per direction).
     num_layers : int, default=1
@@ -71,6 +77,8 @@ class SequenceClassifier(ClassifierMixin, BaseRecurrent):
         Dropout on the encoder output (and between stacked layers).
     dense_size : int or None, default=None
         Units of an extra dense ReLU layer before the output; None: none.
+    conv_filters : tuple of 3 int, default=(128, 256, 128)
+        Filters of the three convolutional blocks of ``architecture="recurrent_fcn"``.
     max_epochs : int, default=100
         Maximum passes over the training sequences.
     batch_size : int, default=64
@@ -88,8 +96,19 @@ class SequenceClassifier(ClassifierMixin, BaseRecurrent):
         for ``patience`` epochs, and restore the best weights. "auto": on from 10,000 samples.
     validation_fraction : float, default=0.1
         Share of the (last) samples held out for early stopping.
-    patience : int, default=10
+    patience : int, default=15
         Epochs without improvement before stopping.
+    clip_grad_norm : float or None, default=1.0
+        Clip the norm of all gradients to this value at every step (in the scaled frame);
+        None: no clipping.
+    lr_schedule : {"plateau"} or None, default="plateau"
+        "plateau": halve the learning rate when the monitored loss (validation loss with
+        early stopping, else the loss on the whole training set) has not improved for
+        ``max(1, patience // 3)`` epochs, down to ``lr / 64``. None: a constant rate.
+    restore_best_weights : bool, default=True
+        Return the weights of the best epoch: by the validation loss with early stopping,
+        else by the loss of the whole training set measured after each epoch (``fit_loss``
+        in ``history_``), so that a last, bad step is never what is kept.
     class_weight : dict, "balanced" or None, default=None
         Weights of the classes in the loss: ``{label: weight}``, or "balanced" (inversely
         proportional to the class frequencies).
@@ -139,18 +158,22 @@ class SequenceClassifier(ClassifierMixin, BaseRecurrent):
 
     _parameter_constraints = {
         **BaseRecurrent._parameter_constraints,
+        "architecture": [StrOptions({"recurrent", "recurrent_fcn"})],
+        "conv_filters": ["array-like"],
         "class_weight": [dict, StrOptions({"balanced"}), None],
     }
 
     def __init__(
         self,
         *,
+        architecture="recurrent",
         hidden_size=64,
         num_layers=1,
         cell="lstm",
         bidirectional=False,
         dropout=0.0,
         dense_size=None,
+        conv_filters=(128, 256, 128),
         max_epochs=100,
         batch_size=64,
         lr=1e-3,
@@ -159,7 +182,10 @@ class SequenceClassifier(ClassifierMixin, BaseRecurrent):
         weight_decay=0.0,
         early_stopping="auto",
         validation_fraction=0.1,
-        patience=10,
+        patience=15,
+        clip_grad_norm=1.0,
+        lr_schedule="plateau",
+        restore_best_weights=True,
         class_weight=None,
         scale_input=True,
         device="cpu",
@@ -169,12 +195,14 @@ class SequenceClassifier(ClassifierMixin, BaseRecurrent):
         warm_start=False,
         compile=False,
     ):
+        self.architecture = architecture
         self.hidden_size = hidden_size
         self.num_layers = num_layers
         self.cell = cell
         self.bidirectional = bidirectional
         self.dropout = dropout
         self.dense_size = dense_size
+        self.conv_filters = conv_filters
         self.max_epochs = max_epochs
         self.batch_size = batch_size
         self.lr = lr
@@ -184,6 +212,9 @@ class SequenceClassifier(ClassifierMixin, BaseRecurrent):
         self.early_stopping = early_stopping
         self.validation_fraction = validation_fraction
         self.patience = patience
+        self.clip_grad_norm = clip_grad_norm
+        self.lr_schedule = lr_schedule
+        self.restore_best_weights = restore_best_weights
         self.class_weight = class_weight
         self.scale_input = scale_input
         self.device = device
@@ -198,7 +229,12 @@ class SequenceClassifier(ClassifierMixin, BaseRecurrent):
         return RecurrentClassifier
 
     def _module_params(self):
-        return {**super()._module_params(), "n_classes": len(self.classes_)}
+        return {
+            **super()._module_params(),
+            "n_classes": len(self.classes_),
+            "architecture": self.architecture,
+            "conv_filters": tuple(int(f) for f in self.conv_filters),
+        }
 
     _target_dtype = torch.int64
 

@@ -62,8 +62,19 @@ _DOC_PARAMETERS = """
         most recent.
     validation_fraction : float, default=0.1
         Share of the (latest) windows held out for early stopping.
-    patience : int, default=10
+    patience : int, default=15
         Epochs without improvement before stopping.
+    clip_grad_norm : float or None, default=1.0
+        Clip the norm of all gradients to this value at every step (in the scaled frame);
+        None: no clipping.
+    lr_schedule : {"plateau"} or None, default="plateau"
+        "plateau": halve the learning rate when the monitored loss (validation loss with
+        early stopping, else the loss on the whole training set) has not improved for
+        ``max(1, patience // 3)`` epochs, down to ``lr / 64``. None: a constant rate.
+    restore_best_weights : bool, default=True
+        Return the weights of the best epoch: by the validation loss with early stopping,
+        else by the loss of the whole training set measured after each epoch (``fit_loss``
+        in ``history_``), so that a last, bad step is never what is kept.
     scale_target : bool, default=True
         Standardise y with its training mean and deviation; predictions come back in the
         original units.
@@ -168,7 +179,10 @@ class LSTMForecaster(RegressorMixin, BaseRecurrent):
         criterion=None,
         early_stopping="auto",
         validation_fraction=0.1,
-        patience=10,
+        patience=15,
+        clip_grad_norm=1.0,
+        lr_schedule="plateau",
+        restore_best_weights=True,
         scale_target=True,
         scale_input=True,
         device="cpu",
@@ -196,6 +210,9 @@ class LSTMForecaster(RegressorMixin, BaseRecurrent):
         self.early_stopping = early_stopping
         self.validation_fraction = validation_fraction
         self.patience = patience
+        self.clip_grad_norm = clip_grad_norm
+        self.lr_schedule = lr_schedule
+        self.restore_best_weights = restore_best_weights
         self.scale_target = scale_target
         self.scale_input = scale_input
         self.device = device
@@ -419,7 +436,10 @@ class GRUForecaster(LSTMForecaster):
         criterion=None,
         early_stopping="auto",
         validation_fraction=0.1,
-        patience=10,
+        patience=15,
+        clip_grad_norm=1.0,
+        lr_schedule="plateau",
+        restore_best_weights=True,
         scale_target=True,
         scale_input=True,
         device="cpu",
@@ -448,6 +468,9 @@ class GRUForecaster(LSTMForecaster):
             early_stopping=early_stopping,
             validation_fraction=validation_fraction,
             patience=patience,
+            clip_grad_norm=clip_grad_norm,
+            lr_schedule=lr_schedule,
+            restore_best_weights=restore_best_weights,
             scale_target=scale_target,
             scale_input=scale_input,
             device=device,

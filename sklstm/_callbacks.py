@@ -1,0 +1,89 @@
+"""skorch callbacks that make training end well: early stopping that Ctrl-C can be told from,
+a guard against a diverging loss, and restoring the best weights of the run.
+"""
+
+import copy
+
+import torch
+from skorch.callbacks import Callback, EarlyStopping
+
+from .exceptions import NonFiniteLossError
+
+
+class StopTraining(Exception):
+    """Raised by our callbacks to end training early (skorch uses KeyboardInterrupt)."""
+
+
+class LatestEarlyStopping(EarlyStopping):
+    """skorch's ``EarlyStopping``, ending training with :class:`StopTraining`.
+
+    skorch's callback stops by raising KeyboardInterrupt, which the net then swallows, and so
+    cannot be told from a user's Ctrl-C; ours is a distinct exception.
+    """
+
+    def on_epoch_end(self, net, **kwargs):
+        try:
+            super().on_epoch_end(net, **kwargs)
+        except KeyboardInterrupt:
+            raise StopTraining from None
+
+
+class FiniteLossGuard(Callback):
+    """Stop training with a clear error as soon as a batch loss is NaN or infinite."""
+
+    def on_batch_end(self, net, batch=None, training=None, loss=None, **kwargs):
+        if loss is not None and not torch.isfinite(loss.detach()).all():
+            epoch = len(net.history)
+            raise NonFiniteLossError(
+                f"the training loss became {float(loss.detach()):g} in epoch {epoch}: the fit "
+                f"diverged. Lower lr (now {net.lr:g}), set clip_grad_norm (e.g. 1.0), keep "
+                "scale_input/scale_target on, and check X and y for extreme values."
+            )
+
+
+class BestTrainingWeights(Callback):
+    """Keep the weights with the lowest loss on the whole training set; restore them at the end.
+
+    skorch's ``train_loss`` is the mean over the epoch's batches while the weights move; with
+    few batches per epoch the last step can undo the epoch (the loss oscillates) and the final
+    weights are the worst of the run. Here, after every epoch, the loss of the current weights
+    on all training rows is measured (recorded as ``fit_loss``) and the best weights come back
+    when training ends. Used when there is no validation split (early stopping restores by
+    the validation loss instead).
+    """
+
+    def initialize(self):
+        self.best_loss_ = float("inf")
+        self.best_state_ = None
+        return self
+
+    def on_train_begin(self, net, X=None, y=None, **kwargs):
+        self.dataset_ = X
+
+    def on_epoch_end(self, net, **kwargs):
+        loss = self._loss_on(net, self.dataset_)
+        net.history.record("fit_loss", loss)
+        if loss < self.best_loss_:
+            self.best_loss_ = loss
+            self.best_state_ = copy.deepcopy(net.module_.state_dict())
+            net.history.record("fit_loss_best", True)
+
+    def on_train_end(self, net, **kwargs):
+        if self.best_state_ is not None:
+            net.module_.load_state_dict(self.best_state_)
+        self.dataset_ = None  # do not keep the training data alive in the fitted net
+
+    @staticmethod
+    def _loss_on(net, dataset):
+        total, count = 0.0, 0
+        module = net.module_
+        was_training = module.training
+        module.eval()
+        with torch.inference_mode():
+            for Xb, yb in net.get_iterator(dataset, training=False):
+                out = module(**Xb) if isinstance(Xb, dict) else module(Xb)
+                loss = net.criterion_(out, yb)
+                total += float(loss) * len(yb)
+                count += len(yb)
+        module.train(was_training)
+        return total / max(count, 1)
