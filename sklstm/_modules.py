@@ -101,33 +101,57 @@ class RecurrentRegressor(nn.Module):
         return out
 
 
+class _BatchNorm(nn.BatchNorm1d):
+    """BatchNorm1d that uses its running statistics for a batch of a single value per channel.
+
+    A last batch of one sequence of one step has no variance to normalise by (torch raises);
+    it is normalised like a prediction instead.
+    """
+
+    def forward(self, x):
+        if self.training and x.shape[0] * x.shape[-1] < 2:
+            return nn.functional.batch_norm(
+                x, self.running_mean, self.running_var, self.weight, self.bias, False, 0.0,
+                self.eps)
+        return super().forward(x)
+
+
 class ConvBranch(nn.Module):
     """The fully convolutional network of LSTM-FCN (Wang et al. 2017; Karim et al. 2017).
 
-    Three blocks of Conv1d ("same" padding) + BatchNorm + ReLU, then global average pooling
-    over the real steps only (``mask``), so the padding of shorter sequences does not dilute
-    the average.
+    Three blocks of Conv1d ("same" padding) + BatchNorm + ReLU, then global average *and*
+    max pooling over the real steps only (``mask``): the average of LSTM-FCN, and the maximum,
+    which says whether a pattern occurs anywhere whatever the length of the sequence (a
+    short pattern in a long sequence is diluted in an average, never in a maximum).
     """
 
     def __init__(self, n_features, filters=(128, 256, 128), kernels=(8, 5, 3)):
         super().__init__()
-        layers, channels = [], n_features
+        blocks, channels = [], n_features
         for n_filters, kernel in zip(filters, kernels):
-            layers += [
+            blocks.append(nn.Sequential(
                 nn.Conv1d(channels, n_filters, kernel, padding="same"),
-                nn.BatchNorm1d(n_filters),
+                _BatchNorm(n_filters),
                 nn.ReLU(),
-            ]
+            ))
             channels = n_filters
-        self.blocks = nn.Sequential(*layers)
-        self.out_features = channels
+        self.blocks = nn.ModuleList(blocks)
+        self.out_features = 2 * channels
 
     def forward(self, X, mask=None):
-        h = self.blocks(X.transpose(1, 2))  # (batch, channels, time)
+        h = X.transpose(1, 2)  # (batch, channels, time)
+        mask = None if mask is None else mask.unsqueeze(1)
+        for block in self.blocks:
+            h = block(h)
+            if mask is not None:
+                # Zero beyond the end of each sequence, as the convolution's own padding is:
+                # the amount of padding then changes nothing in the next block.
+                h = h * mask
         if mask is None:
-            return h.mean(dim=2)
-        mask = mask.unsqueeze(1).to(h.dtype)
-        return (h * mask).sum(dim=2) / mask.sum(dim=2).clamp(min=1.0)
+            return torch.cat([h.mean(dim=2), h.amax(dim=2)], dim=1)
+        average = h.sum(dim=2) / mask.sum(dim=2).clamp(min=1)
+        # ReLU outputs are >= 0 and the padding is 0, so it never exceeds a real maximum.
+        return torch.cat([average, h.amax(dim=2)], dim=1)
 
 
 class RecurrentClassifier(nn.Module):

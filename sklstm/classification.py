@@ -59,12 +59,13 @@ class SequenceClassifier(ClassifierMixin, BaseRecurrent):
 
     Parameters
     ----------
-    architecture : {"recurrent", "recurrent_fcn"}, default="recurrent"
-        "recurrent": the recurrent encoder's final state feeds the dense head.
+    architecture : {"recurrent_fcn", "recurrent"}, default="recurrent_fcn"
         "recurrent_fcn": LSTM-FCN / GRU-FCN (Karim et al. 2017; the cell chooses which): a
         fully convolutional branch (three Conv1d + BatchNorm + ReLU blocks of
-        ``conv_filters`` filters, kernels 8, 5, 3, global average pooling over the real steps)
-        beside the recurrent encoder, both concatenated before the head.
+        ``conv_filters`` filters, kernels 8, 5, 3, global average and max pooling over the
+        real steps) beside the recurrent encoder, both concatenated before the head. The
+        default: it wins the classification benchmark (docs/classification.md).
+        "recurrent": the recurrent encoder's final state alone feeds the dense head.
     hidden_size : int, default=64
         Units of each recurrent layer (per direction).
     num_layers : int, default=1
@@ -166,7 +167,7 @@ class SequenceClassifier(ClassifierMixin, BaseRecurrent):
     def __init__(
         self,
         *,
-        architecture="recurrent",
+        architecture="recurrent_fcn",
         hidden_size=64,
         num_layers=1,
         cell="lstm",

@@ -242,6 +242,7 @@ def test_auto_device_trains():
     assert model.net_.device in {"cpu", "cuda", "mps"}
 
 
+@pytest.mark.gpu
 @requires_cuda
 def test_cuda_training_is_repeatable_and_unpickles_without_a_gpu(tmp_path):
     X, y = sine_windows()

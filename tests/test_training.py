@@ -1,0 +1,78 @@
+"""Training ends well: best weights kept, clipping and the schedule act, both architectures learn."""
+
+import numpy as np
+import pytest
+import torch
+
+from sklstm import LSTMForecaster, SequenceClassifier, make_sequences
+
+
+def pattern_anywhere(n=240, length=40, seed=0):
+    """Class 1: a bump (rise then fall) somewhere; class 0: a step of the same height."""
+    rng = np.random.default_rng(seed)
+    X = rng.normal(0, 0.3, size=(n, length, 1))
+    y = rng.integers(0, 2, n)
+    for i in range(n):
+        start = rng.integers(0, length - 8)
+        shape = np.r_[np.linspace(0, 3, 4), np.linspace(3, 0, 4)] if y[i] else np.full(8, 1.5)
+        X[i, start : start + 8, 0] += shape
+    return X, y
+
+
+@pytest.mark.parametrize("architecture", ["recurrent", "recurrent_fcn"])
+def test_each_architecture_learns_a_pattern_anywhere_in_the_sequence(architecture):
+    X, y = pattern_anywhere()
+    X_test, y_test = pattern_anywhere(seed=1)
+    clf = SequenceClassifier(architecture=architecture, hidden_size=32, lr=0.01,
+                             max_epochs=60, random_state=0).fit(X, y)
+    assert clf.score(X_test, y_test) > 0.9, architecture
+
+
+def test_the_returned_model_has_the_best_recorded_training_loss():
+    # One batch per epoch and a large step: the loss oscillates, and the last step is not
+    # the best; the model returned is the best one, measured on the whole training set.
+    X, y = pattern_anywhere(n=50)
+    clf = SequenceClassifier(architecture="recurrent", lr=0.05, max_epochs=40, batch_size=64,
+                             clip_grad_norm=None, lr_schedule=None, random_state=0).fit(X, y)
+    history = clf.history_
+    best = history["fit_loss"].min()
+    assert history["fit_loss"].iloc[-1] > best  # the last epoch was worse...
+    proba = clf.predict_proba(X)
+    loss = -np.mean(np.log(proba[np.arange(len(y)), np.searchsorted(clf.classes_, y)]))
+    assert loss == pytest.approx(best, rel=1e-4)  # ...and is not what was kept
+    without = SequenceClassifier(architecture="recurrent", lr=0.05, max_epochs=40,
+                                 clip_grad_norm=None, lr_schedule=None,
+                                 restore_best_weights=False, random_state=0).fit(X, y)
+    assert "fit_loss" not in without.history_
+
+
+def test_gradient_clipping_bounds_the_step():
+    X, y = make_sequences(np.sin(np.arange(300) / 3) * 100, window_length=8)
+    start = LSTMForecaster(hidden_size=8, max_epochs=1, lr=1e-12, optimizer="sgd",
+                           random_state=0).fit(X, y).net_.module_.state_dict()
+
+    def moved(model):  # global norm of the change of all weights
+        state = model.net_.module_.state_dict()
+        return float(torch.sqrt(sum(((state[k] - start[k]) ** 2).sum() for k in state)))
+
+    models = {
+        clip: LSTMForecaster(hidden_size=8, max_epochs=2, clip_grad_norm=clip, lr=1.0,
+                             optimizer="sgd", lr_schedule=None, restore_best_weights=False,
+                             random_state=0).fit(X, y)
+        for clip in (None, 0.01)
+    }
+    # SGD with lr 1 moves by the gradient: clipped at 0.01, each step is at most 0.01 long.
+    steps = models[0.01].history_["train_batch_count"].sum()
+    assert moved(models[0.01]) <= 0.01 * steps * 1.001
+    assert moved(models[None]) > 10 * moved(models[0.01])
+
+
+def test_the_plateau_schedule_lowers_the_learning_rate():
+    X, y = make_sequences(np.random.default_rng(0).normal(size=400), window_length=8)
+    model = LSTMForecaster(hidden_size=8, max_epochs=40, lr=0.01, patience=3,
+                           random_state=0).fit(X, y)  # noise: the loss stalls quickly
+    final_lr = model.net_.optimizer_.param_groups[0]["lr"]
+    assert final_lr < 0.01 and final_lr >= 0.01 / 64
+    constant = LSTMForecaster(hidden_size=8, max_epochs=40, lr=0.01, patience=3,
+                              lr_schedule=None, random_state=0).fit(X, y)
+    assert constant.net_.optimizer_.param_groups[0]["lr"] == 0.01
