@@ -29,7 +29,12 @@ from ._net import (
     SequenceNet,
     to_device_tensor,
 )
-from ._validation import as_3d, validate_sequences, window_feature_names
+from ._validation import (
+    as_3d,
+    validate_sequences,
+    window_feature_names,
+    window_target_position,
+)
 
 _OPTIMIZERS = {
     "adam": torch.optim.Adam,
@@ -99,7 +104,7 @@ def call_seed(seed, epochs_done):
 
 # Parameters that shape the network or the meaning of its outputs: a warm start or a
 # partial_fit cannot change them (the module params are compared as well).
-_STRUCTURE_PARAMS = ("scale_input", "scale_target", "autoregressive")
+_STRUCTURE_PARAMS = ("scaling", "scale_input", "scale_target", "autoregressive")
 
 
 class BaseRecurrent(BaseEstimator):
@@ -239,6 +244,7 @@ class BaseRecurrent(BaseEstimator):
             device = resolve_device(self.device)
             self._init_targets(y, classes)
             self.series_features_ = window_feature_names(X)
+            self._window_target = window_target_position(X)
             self._seed = int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
             self.scaling_ = self._fit_scaling(X3, y)
         data = SequenceData(

@@ -107,3 +107,60 @@ def _row_chunks(X):
     for chunk in _chunks(X):
         yield start, chunk
         start += len(chunk)
+
+
+class WindowScaling:
+    """Reversible instance normalisation (Kim et al., ICLR 2022): each window in its own frame.
+
+    Every window is shifted by its last value and divided by its standard deviation, feature
+    by feature; the targets are put in the frame of their window's target feature, and the
+    network's outputs are mapped back with the same two numbers. A forecaster then never
+    sees the level of a series, only its shape, so it extrapolates to levels outside the
+    training range (a trend, a growing season). Nothing is learned in ``fit``.
+
+    Parameters
+    ----------
+    target_feature : int
+        Position of the target among the window's features.
+    """
+
+    def __init__(self, target_feature=0):
+        self.target_feature = int(target_feature)
+
+    @classmethod
+    def fit(cls, X3, y=None, *, target_feature=0):
+        return cls(target_feature)
+
+    @staticmethod
+    def statistics(X_rows):
+        """``(loc, scale)`` of each window, float64 arrays of shape (n, n_features)."""
+        loc = np.asarray(X_rows[:, -1, :], dtype=np.float64)
+        scale = np.empty_like(loc)
+        for start, chunk in _row_chunks(X_rows):
+            scale[start : start + len(chunk)] = np.nanstd(
+                chunk.astype(np.float64, copy=False), axis=1)
+        # A constant window has no scale: keep its unit (it is exactly its last value).
+        scale = np.where(np.isfinite(scale) & (scale > 0), scale, 1.0)
+        return loc, scale
+
+    def transform(self, X_rows):
+        loc, scale = self.statistics(X_rows)
+        out = np.empty(X_rows.shape, dtype=np.float32)
+        for start, chunk in _row_chunks(X_rows):
+            rows = slice(start, start + len(chunk))
+            out[rows] = (chunk.astype(np.float64, copy=False) - loc[rows, None, :]) / scale[
+                rows, None, :]
+        return out
+
+    def _target_frame(self, X_rows):
+        loc, scale = self.statistics(X_rows)
+        return loc[:, self.target_feature, None], scale[:, self.target_feature, None]
+
+    def encode_target(self, y_rows, X_rows=None):
+        loc, scale = self._target_frame(X_rows)
+        y2 = np.asarray(y_rows, dtype=np.float64).reshape(len(y_rows), -1)
+        return ((y2 - loc) / scale).astype(np.float32)
+
+    def decode(self, outputs, X_rows=None):
+        loc, scale = self._target_frame(X_rows)
+        return np.asarray(outputs, dtype=np.float64) * scale + loc

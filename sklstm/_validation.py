@@ -26,19 +26,22 @@ class WindowArray(np.ndarray):
     """
 
     feature_names = None
+    # Position of the forecast target among the features (``make_sequences(target=...)``).
+    target_position = None
 
     def __array_finalize__(self, obj):
         self.feature_names = getattr(obj, "feature_names", None)
+        self.target_position = getattr(obj, "target_position", None)
 
     def __repr__(self):
         return repr(self.view(np.ndarray))
 
     def __reduce__(self):
         constructor, args, state = super().__reduce__()
-        return constructor, args, (state, self.feature_names)
+        return constructor, args, (state, self.feature_names, self.target_position)
 
     def __setstate__(self, state):
-        array_state, self.feature_names = state
+        array_state, self.feature_names, self.target_position = state
         super().__setstate__(array_state)
 
 
@@ -48,6 +51,14 @@ def window_feature_names(X):
     if names is None or getattr(X, "ndim", 0) != 3 or len(names) != X.shape[2]:
         return None
     return names
+
+
+def window_target_position(X):
+    """Position of the target feature carried by windows from ``make_sequences``, if valid."""
+    position = getattr(X, "target_position", None)
+    if position is None or getattr(X, "ndim", 0) != 3 or not 0 <= position < X.shape[2]:
+        return None
+    return position
 
 
 def check_float32_range(X, name):

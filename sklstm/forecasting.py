@@ -9,7 +9,7 @@ from sklearn.utils.validation import check_array
 
 from ._base import BaseRecurrent
 from ._modules import RecurrentRegressor
-from ._scaling import GlobalScaling
+from ._scaling import GlobalScaling, WindowScaling
 from ._time import future_index
 from ._validation import FLOAT_DTYPES, check_float32_range, to_numpy_input
 from .windowing import series_values
@@ -75,6 +75,12 @@ _DOC_PARAMETERS = """
         Return the weights of the best epoch: by the validation loss with early stopping,
         else by the loss of the whole training set measured after each epoch (``fit_loss``
         in ``history_``), so that a last, bad step is never what is kept.
+    scaling : {"global", "window"}, default="global"
+        "global": standardise inputs and targets with statistics of the training data
+        (``scale_input``, ``scale_target``). "window": reversible instance normalisation:
+        each window is shifted by its last value and divided by its own standard deviation,
+        the network predicts in that frame and the forecast is mapped back, so the model
+        sees shapes, not levels, and follows series beyond the training range (trends).
     scale_target : bool, default=True
         Standardise y with its training mean and deviation; predictions come back in the
         original units.
@@ -157,6 +163,7 @@ class LSTMForecaster(RegressorMixin, BaseRecurrent):
         "scale_target": ["boolean"],
         "autoregressive": ["boolean"],
         "criterion": [StrOptions(set(_CRITERIA)), type, torch.nn.Module, None],
+        "scaling": [StrOptions({"global", "window"})],
     }
 
     def __init__(
@@ -183,6 +190,7 @@ class LSTMForecaster(RegressorMixin, BaseRecurrent):
         clip_grad_norm=1.0,
         lr_schedule="plateau",
         restore_best_weights=True,
+        scaling="global",
         scale_target=True,
         scale_input=True,
         device="cpu",
@@ -213,6 +221,7 @@ class LSTMForecaster(RegressorMixin, BaseRecurrent):
         self.clip_grad_norm = clip_grad_norm
         self.lr_schedule = lr_schedule
         self.restore_best_weights = restore_best_weights
+        self.scaling = scaling
         self.scale_target = scale_target
         self.scale_input = scale_input
         self.device = device
@@ -282,8 +291,23 @@ class LSTMForecaster(RegressorMixin, BaseRecurrent):
         return y.reshape(len(y), -1)
 
     def _fit_scaling(self, X3, y):
+        if self.scaling == "window":
+            return WindowScaling.fit(X3, y, target_feature=self._target_feature(X3))
         return GlobalScaling.fit(
             X3, y, scale_input=self.scale_input, scale_target=self.scale_target
+        )
+
+    def _target_feature(self, X3):
+        """Which feature of the windows y continues (make_sequences records it)."""
+        position = getattr(self, "_window_target", None)
+        if position is not None:
+            return position
+        if X3.shape[2] == 1:
+            return 0
+        raise ValueError(
+            f"scaling='window' puts y in the frame of its own feature, but X has "
+            f"{X3.shape[2]} features and does not say which one y continues. Cut X and y with "
+            "make_sequences(series, ..., target=...), or use scaling='global'."
         )
 
     # -- public API -------------------------------------------------------------------------
@@ -440,6 +464,7 @@ class GRUForecaster(LSTMForecaster):
         clip_grad_norm=1.0,
         lr_schedule="plateau",
         restore_best_weights=True,
+        scaling="global",
         scale_target=True,
         scale_input=True,
         device="cpu",
@@ -471,6 +496,7 @@ class GRUForecaster(LSTMForecaster):
             clip_grad_norm=clip_grad_norm,
             lr_schedule=lr_schedule,
             restore_best_weights=restore_best_weights,
+            scaling=scaling,
             scale_target=scale_target,
             scale_input=scale_input,
             device=device,

@@ -22,6 +22,7 @@ from ._validation import (
     to_numpy_input,
     validate_sequences,
     window_feature_names,
+    window_target_position,
 )
 
 __all__ = ["Sequences", "SequenceWindower", "make_sequences", "pad_sequences"]
@@ -248,6 +249,7 @@ def make_sequences(series, window_length, horizon=1, stride=1, history=None, tar
     X = windows.transpose(0, 2, 1)[:n_all:stride].view(WindowArray)
     # Column names travel with the windows so that forecast() can check them later.
     X.feature_names = None if columns is None else tuple(columns)
+    X.target_position = target_col
 
     target_values = values[:, target_col]
     if horizon == 1:
@@ -411,6 +413,7 @@ class SequenceWindower(TransformerMixin, BaseEstimator, auto_wrap_output_keys=No
         """Return the last ``window_length`` steps (every ``stride``-th) of each sequence."""
         check_is_fitted(self)
         names = window_feature_names(X)
+        target = window_target_position(X)
         index = X.index if isinstance(X, pd.DataFrame) else None
         X = validate_sequences(self, X, reset=False, allow_nan=True, dtype="numeric")
         is_2d, X3 = X.ndim == 2, as_3d(X)
@@ -418,16 +421,17 @@ class SequenceWindower(TransformerMixin, BaseEstimator, auto_wrap_output_keys=No
         Xt = X3[:, steps[0] :: self.stride]
         if self.features is not None:
             Xt = Xt[:, :, np.asarray(self.features)]
-            names = None if names is None else tuple(np.asarray(names, dtype=object)[
-                np.asarray(self.features)])
+            kept = (np.asarray(self.features) % X3.shape[2]).tolist()
+            names = None if names is None else tuple(np.asarray(names, dtype=object)[kept])
+            target = kept.index(target) if target in kept else None
         if is_2d and Xt.shape[2] == 1:
             Xt = Xt[:, :, 0]
             if _get_output_config("transform", self)["dense"] == "pandas":
                 return pd.DataFrame(Xt, columns=self.get_feature_names_out(), index=index)
             return Xt
-        if names is not None:
+        if names is not None or target is not None:
             Xt = Xt.view(WindowArray)
-            Xt.feature_names = names
+            Xt.feature_names, Xt.target_position = names, target
         return Xt
 
     def get_feature_names_out(self, input_features=None):
