@@ -129,8 +129,10 @@ class ConvBranch(nn.Module):
         super().__init__()
         blocks, channels = [], n_features
         for n_filters, kernel in zip(filters, kernels):
+            # "Same" padding written out (torch warns and copies for even kernels).
             blocks.append(nn.Sequential(
-                nn.Conv1d(channels, n_filters, kernel, padding="same"),
+                nn.ConstantPad1d(((kernel - 1) // 2, kernel // 2), 0.0),
+                nn.Conv1d(channels, n_filters, kernel),
                 _BatchNorm(n_filters),
                 nn.ReLU(),
             ))
