@@ -9,6 +9,7 @@ import numbers
 import sys
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.utils.validation import _check_feature_names, check_array
 
 FLOAT_DTYPES = (np.float64, np.float32)
@@ -171,6 +172,7 @@ def validate_sequences(
     DataFrames with string columns, ``feature_names_in_``. Otherwise the shapes must match.
     """
     X = to_numpy_input(X)
+    _refuse_non_arrays(X)
     _check_feature_names(estimator, X, reset=reset)
     X = _refuse_ragged(X)
     X = check_array(
@@ -208,6 +210,31 @@ def validate_sequences(
         return X
     _check_fitted_shape(estimator, X, X3, name, fixed_timesteps)
     return X
+
+
+def _refuse_non_arrays(X):
+    """Name the argument and the type for what is no array at all, or a 1-D one.
+
+    scikit-learn's own 1-D message suggests ``reshape(-1, 1)``, which here would make every
+    value a sequence of one step: the hint below says what sklstm means instead.
+    """
+    if sp.issparse(X):
+        return  # check_array says that sparse input is not supported
+    if X is None or isinstance(X, (dict, str, bytes, set)) or np.isscalar(X):
+        raise TypeError(
+            f"X must be an array-like of sequences (numpy, pandas, torch), shape "
+            f"(n_samples, n_timesteps[, n_features]); got {type(X).__name__}."
+        )
+    ndim = getattr(X, "ndim", None)
+    if ndim is None and isinstance(X, (list, tuple)) and len(X) and np.isscalar(X[0]):
+        ndim = 1
+    if ndim == 1:
+        raise ValueError(
+            f"X is 1-D (shape ({len(X)},)). Reshape your data: sklstm reads arrays as sequences, 2-D "
+            "(n_samples, n_timesteps) or 3-D (n_samples, n_timesteps, n_features). To cut a "
+            "series into windows use sklstm.make_sequences(series, window_length=...); for a "
+            "single sequence pass X.reshape(1, -1) (or a pandas Series to TimeSeriesImputer)."
+        )
 
 
 def _refuse_ragged(X):

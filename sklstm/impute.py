@@ -26,9 +26,9 @@ def reinstate_missing_timestamps(data, freq=None):
 
     Parameters
     ----------
-    data : pandas Series or DataFrame with a DatetimeIndex
+    data : pandas Series or DataFrame with a DatetimeIndex or PeriodIndex
         Time-ordered data (sorted, no duplicated timestamps) whose index lacks some
-        timestamps of a regular grid.
+        timestamps of a regular grid (a PeriodIndex: some periods).
     freq : str, pandas offset or None, default=None
         Frequency of the grid (``"D"``, ``"MS"``, ...). None: the index's own ``freq``, else
         the plain calendar step that every gap is a multiple of (whole months for
@@ -52,9 +52,19 @@ def reinstate_missing_timestamps(data, freq=None):
     """
     if not isinstance(data, (pd.Series, pd.DataFrame)):
         raise TypeError(f"data must be a pandas Series or DataFrame; got {type(data).__name__}.")
+    if isinstance(data.index, pd.PeriodIndex):
+        # Periods carry their frequency: the grid is every period from the first to the last.
+        check_time_index(data.index, "data", warn_irregular=False)
+        if freq is not None and pd.tseries.frequencies.to_offset(freq) != data.index.freq:
+            raise ValueError(
+                f"freq={freq!r} disagrees with the PeriodIndex's frequency "
+                f"{data.index.freqstr!r}; leave freq=None."
+            )
+        full = pd.period_range(data.index[0], data.index[-1], freq=data.index.freq)
+        return data.reindex(full.rename(data.index.name)) if len(data.index) else data.copy()
     if not isinstance(data.index, pd.DatetimeIndex):
         raise TypeError(
-            f"data must have a DatetimeIndex; got {type(data.index).__name__}. "
+            f"data must have a DatetimeIndex or PeriodIndex; got {type(data.index).__name__}. "
             "Set one with data.set_index(pd.to_datetime(...))."
         )
     index = data.index

@@ -197,7 +197,7 @@ def test_targets_unrelated_to_the_window_cannot_be_learned():
         ({}, np.full((20, 5, 1), np.nan), np.zeros(20), ValueError, "NaN"),
         ({}, np.full((20, 5, 1), np.inf), np.zeros(20), ValueError, "infinity"),
         ({}, np.zeros((20, 5, 1)), np.full(20, np.nan), ValueError, "NaN"),
-        ({}, np.zeros(20), np.zeros(20), ValueError, "2D"),
+        ({}, np.zeros(20), np.zeros(20), ValueError, "1-D.*Reshape your data"),
         ({}, np.zeros((20, 5, 1, 1)), np.zeros(20), ValueError, "4-D"),
         ({}, np.zeros((20, 5, 1)), np.zeros(19), ValueError, "different numbers of samples"),
         ({}, np.zeros((20, 5, 1)), np.zeros((20, 2, 2)), ValueError, "y"),

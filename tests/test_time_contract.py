@@ -237,3 +237,28 @@ def test_forecast_returns_the_index_type_it_was_given(index):
         step = index[1] - index[0]
         assert list(out.index) == [index[-1] + step * k for k in (1, 2, 3)]
     assert full.is_monotonic_increasing and not full.has_duplicates
+
+
+def test_reinstate_fills_in_missing_periods():
+    index = pd.PeriodIndex(["2020-01", "2020-02", "2020-05"], freq="M")
+    out = reinstate_missing_timestamps(pd.Series([1.0, 2.0, 5.0], index=index))
+    assert out.index.equals(pd.period_range("2020-01", "2020-05", freq="M"))
+    assert out.isna().sum() == 2 and out.iloc[-1] == 5.0
+    with pytest.raises(ValueError, match="disagrees"):
+        reinstate_missing_timestamps(pd.Series([1.0, 2.0, 5.0], index=index), freq="D")
+
+
+@pytest.mark.parametrize(
+    "X, error, message",
+    [
+        (np.array([1.0, np.nan, 3.0]), ValueError, r"1-D.*make_sequences.*reshape\(1, -1\)"),
+        ([1.0, 2.0, 3.0], ValueError, "1-D"),
+        ({"a": 1}, TypeError, "X must be an array-like of sequences.*dict"),
+        (None, TypeError, "got NoneType"),
+    ],
+)
+def test_no_array_or_1d_array_says_what_sklstm_expects(X, error, message):
+    with pytest.raises(error, match=message):
+        TimeSeriesImputer().fit(X)
+    with pytest.raises(error, match=message):
+        LSTMForecaster(max_epochs=1).fit(X, np.zeros(3))
