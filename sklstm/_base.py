@@ -266,7 +266,7 @@ class BaseRecurrent(BaseEstimator):
                 self._criterion_used = _signature(*self._criterion())
                 self._optimizer_used = self._optimizer_kwargs()
                 net = self._build_net(device, X3.shape[0])
-                net.initialize()
+                self._initialize(net.initialize)
             net.iterator_train__seed = seed
             fit_params = {} if epochs is None else {"epochs": epochs}
             net.partial_fit(data, None, **fit_params)
@@ -281,6 +281,18 @@ class BaseRecurrent(BaseEstimator):
         return X_ready, y_rows
 
     # -- parameters of the components -----------------------------------------------------
+    def _initialize(self, step):
+        """Run a skorch initialisation step; name our parameter when torch refuses its value."""
+        try:
+            step()
+        except TypeError as exc:
+            raise TypeError(
+                f"the net could not be built with optimizer={self.optimizer!r}, "
+                f"optimizer_params={self.optimizer_params!r} and "
+                f"criterion={getattr(self, 'criterion', None)!r}: {exc}. Check the names in "
+                "optimizer_params against the optimizer's arguments."
+            ) from exc
+
     def _optimizer_class(self):
         if isinstance(self.optimizer, str):
             return _OPTIMIZERS[self.optimizer]
@@ -426,7 +438,7 @@ class BaseRecurrent(BaseEstimator):
             for k, v in optimizer_kwargs.items():
                 setattr(net, f"optimizer__{k}", v)
             net.optimizer, net.lr = self._optimizer_class(), self.lr
-            net._initialize_optimizer()
+            self._initialize(net._initialize_optimizer)
         else:
             # Every fit starts at lr (a schedule may have lowered the groups' rate); the
             # virtual parameter updates the optimizer's param groups in place.

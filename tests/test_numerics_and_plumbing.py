@@ -76,6 +76,7 @@ def test_sequences_pickle_copy_and_deepcopy():
         ({"device": "not-a-device"}, ValueError, "is not a torch device"),
         ({"optimizer_params": {"lr": 0.1}}, ValueError, "set the estimator's lr="),
         ({"criterion": "hinge"}, ValueError, "criterion"),
+        ({"optimizer_params": {"nonsense": 1}}, TypeError, "optimizer_params=.*nonsense"),
     ],
 )
 def test_component_parameters_fail_fast_with_their_name(params, error, message):
