@@ -29,12 +29,7 @@ from ._net import (
     SequenceNet,
     to_device_tensor,
 )
-from ._validation import (
-    as_3d,
-    validate_sequences,
-    window_feature_names,
-    window_target_position,
-)
+from ._validation import as_3d, validate_sequences
 
 _OPTIMIZERS = {
     "adam": torch.optim.Adam,
@@ -182,6 +177,13 @@ class BaseRecurrent(BaseEstimator):
     def _fit_scaling(self, X3, y):
         raise NotImplementedError
 
+    def _remember_input(self, X):
+        """Fresh fit: keep what the raw X says beyond its values (none by default)."""
+
+    def _frame_targets(self, y_rows, X_rows):
+        """Encoded target rows in the network's frame (as they are, by default)."""
+        return y_rows
+
     # -- the fit template -----------------------------------------------------------------
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y):
@@ -243,8 +245,7 @@ class BaseRecurrent(BaseEstimator):
         else:
             device = resolve_device(self.device)
             self._init_targets(y, classes)
-            self.series_features_ = window_feature_names(X)
-            self._window_target = window_target_position(X)
+            self._remember_input(X)
             self._seed = int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
             self.scaling_ = self._fit_scaling(X3, y)
         data = SequenceData(
@@ -275,10 +276,7 @@ class BaseRecurrent(BaseEstimator):
 
     def _prepare_rows(self, X_rows, y_rows):
         """Raw rows -> the network's frame (scaled float32 windows, encoded targets)."""
-        X_ready = self.scaling_.transform(X_rows)
-        if self._target_dtype == torch.float32:
-            return X_ready, self.scaling_.encode_target(y_rows, X_rows)
-        return X_ready, y_rows
+        return self.scaling_.transform(X_rows), self._frame_targets(y_rows, X_rows)
 
     # -- parameters of the components -----------------------------------------------------
     def _initialize(self, step):

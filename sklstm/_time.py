@@ -124,12 +124,8 @@ def infer_calendar_freq(index):
     wall = index.tz_localize(None) if index.tz is not None else index
     midnight = (wall == wall.normalize()).all()
     if midnight and (wall.is_month_start.all() or wall.is_month_end.all()):
-        months = wall.year.to_numpy() * 12 + wall.month.to_numpy()
-        steps = np.diff(months)
-        if (steps <= 0).any():
-            return None
-        step = reduce(math.gcd, steps.tolist())
-        if step != steps.min():
+        step = _grid_step(wall.year.to_numpy() * 12 + wall.month.to_numpy())
+        if step is None:
             return None
         anchor = "S" if wall.is_month_start.all() else "E"
         to_offset = pd.tseries.frequencies.to_offset
@@ -138,17 +134,26 @@ def infer_calendar_freq(index):
             year = pd.offsets.YearBegin if anchor == "S" else pd.offsets.YearEnd
             return year(step // 12, month=month)
         return to_offset(f"{step}M{anchor}")
-    ns = wall.values.astype("datetime64[ns]").astype(np.int64)
-    steps = np.diff(ns)
-    if (steps <= 0).any():
-        return None
-    step = reduce(math.gcd, steps.tolist())
-    if step != steps.min():
+    step = _grid_step(wall.values.astype("datetime64[ns]").astype(np.int64))
+    if step is None:
         return None
     if step % _NS_PER_DAY == 0 and midnight:
         # Calendar days, so that a tz-aware daily grid keeps midnight across DST changes.
         return pd.offsets.Day(step // _NS_PER_DAY)
     return pd.tseries.frequencies.to_offset(pd.Timedelta(step, unit="ns"))
+
+
+def _grid_step(positions):
+    """The common step of increasing integer positions (months, nanoseconds), or None.
+
+    The greatest common divisor of the steps, accepted only when it is also the smallest
+    step seen (steps of 2 and 3 days alone do not prove a daily grid).
+    """
+    steps = np.diff(positions)
+    if (steps <= 0).any():
+        return None
+    step = reduce(math.gcd, steps.tolist())
+    return step if step == steps.min() else None
 
 
 def index_step(index):

@@ -174,7 +174,9 @@ def validate_sequences(
     X = to_numpy_input(X)
     _refuse_non_arrays(X)
     _check_feature_names(estimator, X, reset=reset)
-    X = _refuse_ragged(X)
+    X = as_rectangular(
+        X, "X", "pad the sequences to one length first with sklstm.pad_sequences(X) (NaN "
+        "padding, which SequenceClassifier reads as variable-length sequences).")
     X = check_array(
         X,
         accept_sparse=False,
@@ -237,21 +239,21 @@ def _refuse_non_arrays(X):
         )
 
 
-def _refuse_ragged(X):
-    """A list of sequences of different lengths: say how to pad them instead of numpy's error."""
-    if isinstance(X, (list, tuple)) and len(X) > 0:
-        try:
-            return np.asarray(X)
-        except ValueError as exc:
-            if "inhomogeneous" not in str(exc) and "sequence" not in str(exc):
-                raise
-            lengths = sorted({len(s) for s in X if hasattr(s, "__len__")})
-            raise ValueError(
-                f"X is a ragged list of sequences (lengths {lengths[:5]}); pad them to one "
-                "length first with sklstm.pad_sequences(X) (NaN padding, which "
-                "SequenceClassifier reads as variable-length sequences)."
-            ) from None
-    return X
+def as_rectangular(X, name, hint):
+    """A list (or tuple) of rows as one array; a ragged one refused naming ``name``.
+
+    numpy's own message ("inhomogeneous shape") says neither which argument nor what to do;
+    ``hint`` says it.
+    """
+    if not isinstance(X, (list, tuple)) or len(X) == 0:
+        return X
+    try:
+        return np.asarray(X)
+    except ValueError as exc:
+        if "inhomogeneous" not in str(exc) and "sequence" not in str(exc):
+            raise
+        lengths = sorted({len(s) for s in X if hasattr(s, "__len__")})
+        raise ValueError(f"{name} is a ragged list (lengths {lengths[:5]}); {hint}") from None
 
 
 def _check_fitted_shape(estimator, X, X3, name, fixed_timesteps):

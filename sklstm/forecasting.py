@@ -11,7 +11,13 @@ from ._base import BaseRecurrent
 from ._modules import RecurrentRegressor
 from ._scaling import GlobalScaling, WindowScaling
 from ._time import future_index
-from ._validation import FLOAT_DTYPES, check_float32_range, to_numpy_input
+from ._validation import (
+    FLOAT_DTYPES,
+    check_float32_range,
+    to_numpy_input,
+    window_feature_names,
+    window_target_position,
+)
 from .windowing import series_values
 
 _CRITERIA = {"mse": torch.nn.MSELoss, "mae": torch.nn.L1Loss, "huber": torch.nn.HuberLoss}
@@ -290,6 +296,14 @@ class LSTMForecaster(RegressorMixin, BaseRecurrent):
     def _encode_y(self, y):
         return y.reshape(len(y), -1)
 
+    def _remember_input(self, X):
+        # make_sequences' windows carry the series' column names and the target's position.
+        self.series_features_ = window_feature_names(X)
+        self._window_target = window_target_position(X)
+
+    def _frame_targets(self, y_rows, X_rows):
+        return self.scaling_.encode_target(y_rows, X_rows)
+
     def _fit_scaling(self, X3, y):
         if self.scaling == "window":
             return WindowScaling.fit(X3, y, target_feature=self._target_feature(X3))
@@ -299,9 +313,8 @@ class LSTMForecaster(RegressorMixin, BaseRecurrent):
 
     def _target_feature(self, X3):
         """Which feature of the windows y continues (make_sequences records it)."""
-        position = getattr(self, "_window_target", None)
-        if position is not None:
-            return position
+        if self._window_target is not None:
+            return self._window_target
         if X3.shape[2] == 1:
             return 0
         raise ValueError(

@@ -17,7 +17,7 @@ from ._time import (
 from ._validation import (
     WindowArray,
     as_3d,
-    check_float32_range,
+    as_rectangular,
     check_int_param,
     to_numpy_input,
     validate_sequences,
@@ -62,7 +62,7 @@ class Sequences(tuple):
         return self[1]
 
 
-def series_values(series, name, *, check_order=True):
+def series_values(series, name):
     """Return ``(values_2d, index, columns)`` of a Series/DataFrame/array, refusing bad input.
 
     A pandas index must satisfy the time-order contract (sorted, no duplicates); ``columns``
@@ -81,18 +81,11 @@ def series_values(series, name, *, check_order=True):
                 "Convert or drop them first."
             )
     else:
-        if isinstance(series, (list, tuple)) and series and all(
-            hasattr(s, "__len__") for s in series
-        ):
-            lengths = {len(s) for s in series}
-            if len(lengths) > 1:
-                raise ValueError(
-                    f"{name} is a ragged list (rows of lengths {sorted(lengths)[:5]}); give a "
-                    "rectangular array of shape (n_times,) or (n_times, n_features)."
-                )
-        values = np.asarray(series)
+        values = np.asarray(as_rectangular(
+            series, name, "give a rectangular array of shape (n_times,) or "
+            "(n_times, n_features)."))
         index, columns = None, None
-    if check_order and index is not None:
+    if index is not None:
         check_time_index(index, name)
     if values.dtype.kind not in "biuf":
         raise TypeError(
