@@ -180,10 +180,6 @@ class BaseRecurrent(BaseEstimator):
     def _remember_input(self, X):
         """Fresh fit: keep what the raw X says beyond its values (none by default)."""
 
-    def _frame_targets(self, y_rows, X_rows):
-        """Encoded target rows in the network's frame (as they are, by default)."""
-        return y_rows
-
     # -- the fit template -----------------------------------------------------------------
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y):
@@ -275,8 +271,8 @@ class BaseRecurrent(BaseEstimator):
         self.history_ = _history_frame(net.history)
 
     def _prepare_rows(self, X_rows, y_rows):
-        """Raw rows -> the network's frame (scaled float32 windows, encoded targets)."""
-        return self.scaling_.transform(X_rows), self._frame_targets(y_rows, X_rows)
+        """Raw rows -> the network's frame: scaled float32 windows; targets as encoded."""
+        return self.scaling_.transform(X_rows), y_rows
 
     # -- parameters of the components -----------------------------------------------------
     def _initialize(self, step):

@@ -92,6 +92,10 @@ class GlobalScaling:
             ) / self.input_scale
         return out
 
+    def prepare(self, X_rows, y_rows):
+        """Windows and targets in the network's frame (float32)."""
+        return self.transform(X_rows), self.encode_target(y_rows)
+
     def encode_target(self, y_rows, X_rows=None):
         """Targets in the network's frame, float32, shape (n, horizon)."""
         y2 = np.asarray(y_rows, dtype=np.float64).reshape(len(y_rows), -1)
@@ -143,8 +147,15 @@ class WindowScaling:
         scale = np.where(np.isfinite(scale) & (scale > 0), scale, 1.0)
         return loc, scale
 
-    def transform(self, X_rows):
+    def prepare(self, X_rows, y_rows):
+        """Windows and targets in the network's frame, the window statistics computed once."""
         loc, scale = self.statistics(X_rows)
+        return self._apply(X_rows, loc, scale), self._encode(y_rows, loc, scale)
+
+    def transform(self, X_rows):
+        return self._apply(X_rows, *self.statistics(X_rows))
+
+    def _apply(self, X_rows, loc, scale):
         out = np.empty(X_rows.shape, dtype=np.float32)
         for start, chunk in _row_chunks(X_rows):
             rows = slice(start, start + len(chunk))
@@ -152,15 +163,17 @@ class WindowScaling:
                 rows, None, :]
         return out
 
-    def _target_frame(self, X_rows):
-        loc, scale = self.statistics(X_rows)
+    def _target_frame(self, loc, scale):
         return loc[:, self.target_feature, None], scale[:, self.target_feature, None]
 
-    def encode_target(self, y_rows, X_rows=None):
-        loc, scale = self._target_frame(X_rows)
+    def _encode(self, y_rows, loc, scale):
+        loc, scale = self._target_frame(loc, scale)
         y2 = np.asarray(y_rows, dtype=np.float64).reshape(len(y_rows), -1)
         return ((y2 - loc) / scale).astype(np.float32)
 
+    def encode_target(self, y_rows, X_rows=None):
+        return self._encode(y_rows, *self.statistics(X_rows))
+
     def decode(self, outputs, X_rows=None):
-        loc, scale = self._target_frame(X_rows)
+        loc, scale = self._target_frame(*self.statistics(X_rows))
         return np.asarray(outputs, dtype=np.float64) * scale + loc

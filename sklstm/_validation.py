@@ -62,11 +62,15 @@ def window_target_position(X):
     return position
 
 
-def check_float32_range(X, name):
-    """Refuse finite values too large for the float32 arithmetic of the networks."""
+def check_float32_range(X, name, parts=None):
+    """Refuse finite values too large for the float32 arithmetic of the networks.
+
+    ``parts``: the covering views of X when the caller has them already.
+    """
     if X.dtype.kind != "f" or X.dtype.itemsize <= 4 or X.size == 0:
         return
-    largest = max(float(np.nanmax(np.abs(part), initial=0.0)) for part in covering_views(X))
+    parts = covering_views(X) if parts is None else parts
+    largest = max(float(np.nanmax(np.abs(part), initial=0.0)) for part in parts)
     if largest > FLOAT32_MAX:
         raise ValueError(
             f"{name} holds values up to {largest:.3g}, beyond float32's range "
@@ -127,11 +131,16 @@ def _overlap_shift(X):
     return None
 
 
-def check_finite(X, *, allow_nan, name="X"):
-    """Raise ``ValueError`` if ``X`` holds infinity (or NaN when ``allow_nan`` is False)."""
+def check_finite(X, *, allow_nan, name="X", in_float32_range=False):
+    """Raise ``ValueError`` if ``X`` holds infinity (or NaN when ``allow_nan`` is False).
+
+    ``in_float32_range``: also refuse values beyond float32 (one search for the covering
+    views, which for copied windows means a scan of their content).
+    """
     if X.dtype.kind not in "fc":
         return
-    for part in covering_views(X):
+    parts = covering_views(X)
+    for part in parts:
         # A finite sum proves there is neither NaN nor inf, without allocating a mask.
         with np.errstate(over="ignore", invalid="ignore"):
             total = part.sum()
@@ -147,6 +156,8 @@ def check_finite(X, *, allow_nan, name="X"):
                 f"Input {name} contains infinity or a value too large for {X.dtype}. "
                 "Replace infinite values before fitting or predicting."
             )
+    if in_float32_range:
+        check_float32_range(X, name, parts)
 
 
 def as_3d(X):
@@ -200,9 +211,7 @@ def validate_sequences(
             f"X of shape {X.shape} has no time steps or no features; {name} needs at least one "
             "of each."
         )
-    check_finite(X, allow_nan=allow_nan)
-    if in_float32_range:
-        check_float32_range(X, "X")
+    check_finite(X, allow_nan=allow_nan, in_float32_range=in_float32_range)
     X3 = as_3d(X)
     if reset:
         estimator.n_features_in_ = X.shape[1] if X.ndim == 2 else X.shape[2]

@@ -301,8 +301,9 @@ class LSTMForecaster(RegressorMixin, BaseRecurrent):
         self.series_features_ = window_feature_names(X)
         self._window_target = window_target_position(X)
 
-    def _frame_targets(self, y_rows, X_rows):
-        return self.scaling_.encode_target(y_rows, X_rows)
+    def _prepare_rows(self, X_rows, y_rows):
+        # Targets too go into the scaled frame (of their own window, for scaling="window").
+        return self.scaling_.prepare(X_rows, y_rows)
 
     def _fit_scaling(self, X3, y):
         if self.scaling == "window":
