@@ -97,6 +97,23 @@ def call_seed(seed, epochs_done):
     return int(np.random.SeedSequence([seed, epochs_done]).generate_state(1)[0] >> 1)
 
 
+# The docstring paragraphs of the parameters that end training, shared by every estimator.
+TRAINING_END_DOC = """    patience : int, default=15
+        Epochs without improvement before stopping.
+    clip_grad_norm : float or None, default=1.0
+        Clip the norm of all gradients to this value at every step (in the scaled frame);
+        None: no clipping.
+    lr_schedule : {"plateau"} or None, default="plateau"
+        "plateau": halve the learning rate when the monitored loss (validation loss with
+        early stopping, else the loss on the whole training set) has not improved for
+        ``max(1, patience // 3)`` epochs, down to ``lr / 64``. None: a constant rate.
+    restore_best_weights : bool, default=True
+        Return the weights of the best epoch: by the validation loss with early stopping,
+        else by the loss of the whole training set measured after each epoch (``fit_loss``
+        in ``history_``), so that a last, bad step is never what is kept.
+"""
+
+
 # Parameters that shape the network or the meaning of its outputs: a warm start or a
 # partial_fit cannot change them (the module params are compared as well).
 _STRUCTURE_PARAMS = ("scaling", "scale_input", "scale_target", "autoregressive")

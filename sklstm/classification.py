@@ -8,7 +8,7 @@ from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_consistent_length, column_or_1d
 
-from ._base import BaseRecurrent
+from ._base import TRAINING_END_DOC, BaseRecurrent
 from ._modules import RecurrentClassifier
 from ._scaling import GlobalScaling
 from ._validation import to_numpy_input
@@ -51,7 +51,8 @@ def align_padding(X3):
 
 
 class SequenceClassifier(ClassifierMixin, BaseRecurrent):
-    """Recurrent (LSTM or GRU) classifier of sequences.
+    __doc__ = (
+        """Recurrent (LSTM or GRU) classifier of sequences.
 
     X is ``(n_samples, n_timesteps, n_features)`` (2-D means one feature). Sequences of
     different lengths are given as NaN padding at the end or at the start; they are packed,
@@ -97,20 +98,9 @@ class SequenceClassifier(ClassifierMixin, BaseRecurrent):
         for ``patience`` epochs, and restore the best weights. "auto": on from 10,000 samples.
     validation_fraction : float, default=0.1
         Share of the (last) samples held out for early stopping.
-    patience : int, default=15
-        Epochs without improvement before stopping.
-    clip_grad_norm : float or None, default=1.0
-        Clip the norm of all gradients to this value at every step (in the scaled frame);
-        None: no clipping.
-    lr_schedule : {"plateau"} or None, default="plateau"
-        "plateau": halve the learning rate when the monitored loss (validation loss with
-        early stopping, else the loss on the whole training set) has not improved for
-        ``max(1, patience // 3)`` epochs, down to ``lr / 64``. None: a constant rate.
-    restore_best_weights : bool, default=True
-        Return the weights of the best epoch: by the validation loss with early stopping,
-        else by the loss of the whole training set measured after each epoch (``fit_loss``
-        in ``history_``), so that a last, bad step is never what is kept.
-    class_weight : dict, "balanced" or None, default=None
+"""
+        + TRAINING_END_DOC
+        + """    class_weight : dict, "balanced" or None, default=None
         Weights of the classes in the loss: ``{label: weight}``, or "balanced" (inversely
         proportional to the class frequencies).
     scale_input : bool, default=True
@@ -156,6 +146,7 @@ class SequenceClassifier(ClassifierMixin, BaseRecurrent):
     >>> bool(clf.score(X_new, y_new) > 0.95)
     True
     """
+    )
 
     _parameter_constraints = {
         **BaseRecurrent._parameter_constraints,

@@ -7,7 +7,7 @@ from sklearn.utils._param_validation import StrOptions
 from sklearn.base import RegressorMixin
 from sklearn.utils.validation import check_array
 
-from ._base import BaseRecurrent
+from ._base import TRAINING_END_DOC, BaseRecurrent
 from ._modules import RecurrentRegressor
 from ._scaling import GlobalScaling, WindowScaling
 from ._time import future_index
@@ -24,7 +24,8 @@ _CRITERIA = {"mse": torch.nn.MSELoss, "mae": torch.nn.L1Loss, "huber": torch.nn.
 
 __all__ = ["GRUForecaster", "LSTMForecaster"]
 
-_DOC_PARAMETERS = """
+_DOC_PARAMETERS = (
+    """
     Parameters
     ----------
     hidden_size : int, default=64
@@ -68,20 +69,9 @@ _DOC_PARAMETERS = """
         most recent.
     validation_fraction : float, default=0.1
         Share of the (latest) windows held out for early stopping.
-    patience : int, default=15
-        Epochs without improvement before stopping.
-    clip_grad_norm : float or None, default=1.0
-        Clip the norm of all gradients to this value at every step (in the scaled frame);
-        None: no clipping.
-    lr_schedule : {"plateau"} or None, default="plateau"
-        "plateau": halve the learning rate when the monitored loss (validation loss with
-        early stopping, else the loss on the whole training set) has not improved for
-        ``max(1, patience // 3)`` epochs, down to ``lr / 64``. None: a constant rate.
-    restore_best_weights : bool, default=True
-        Return the weights of the best epoch: by the validation loss with early stopping,
-        else by the loss of the whole training set measured after each epoch (``fit_loss``
-        in ``history_``), so that a last, bad step is never what is kept.
-    scaling : {"global", "window"}, default="global"
+"""
+    + TRAINING_END_DOC
+    + """    scaling : {"global", "window"}, default="global"
         "global": standardise inputs and targets with statistics of the training data
         (``scale_input``, ``scale_target``). "window": reversible instance normalisation:
         each window is shifted by its last value and divided by its own standard deviation,
@@ -108,6 +98,7 @@ _DOC_PARAMETERS = """
     compile : bool, default=False
         Run the module through ``torch.compile`` (pays off for large models on GPU).
 """
+)
 
 _DOC_ATTRIBUTES = """
     Attributes
