@@ -1,0 +1,485 @@
+"""sklstm's LSTM/GRU forecasters as sktime forecasters (``BaseForecaster``).
+
+One network is trained over the windows of every series of ``y`` (a single series, a panel or
+a hierarchy: a global model). Each window holds ``window_length`` past rows of the target and
+of the exogenous columns; the network predicts the next ``horizon`` target values at once.
+Steps beyond ``horizon`` are forecast recursively: the predictions are appended to the history
+(with the exogenous values ``predict`` is given for those steps) and the network is applied
+again.
+"""
+
+import warnings
+
+import numpy as np
+import pandas as pd
+from sktime.forecasting.base import BaseForecaster, ForecastingHorizon
+
+from .. import forecasting as _core
+from .._validation import WindowArray
+
+__all__ = ["GRUForecaster", "LSTMForecaster"]
+
+# The core estimator's parameters that the adapter passes through unchanged (all but
+# ``warm_start``, which the adapter drives itself through ``update_strategy``).
+_CORE_PARAMS = (
+    "hidden_size", "num_layers", "cell", "bidirectional", "dropout", "architecture",
+    "dense_size", "autoregressive", "max_epochs", "batch_size", "lr", "optimizer",
+    "optimizer_params", "weight_decay", "criterion", "early_stopping", "validation_fraction",
+    "patience", "clip_grad_norm", "lr_schedule", "restore_best_weights", "scaling",
+    "scale_target", "scale_input", "device", "random_state", "verbose", "callbacks", "compile",
+)
+
+_PANEL_MTYPES = ["pd.DataFrame", "pd-multiindex", "pd_multiindex_hier"]
+
+
+def _instances(frame):
+    """Yield ``(key, frame_of_one_series)``; key None for a single series."""
+    if isinstance(frame.index, pd.MultiIndex):
+        levels = list(range(frame.index.nlevels - 1))
+        for key, part in frame.groupby(level=levels, sort=False):
+            yield key, part.droplevel(levels)
+    else:
+        yield None, frame
+
+
+def _joined(y, X):
+    """y's column first, then X's columns, on y's index (X must cover it)."""
+    if X is None or X.shape[1] == 0:
+        return y.copy()
+    X = X.reindex(y.index)
+    if X.isna().to_numpy().any():
+        raise ValueError(
+            "X does not cover every time point of y (or holds NaN there); pass exogenous "
+            "values for each row of y."
+        )
+    return pd.concat([y, X], axis=1)
+
+
+class LSTMForecaster(BaseForecaster):
+    """sklstm's recurrent forecaster (LSTM cells by default) as an sktime forecaster.
+
+    A direct multi-step network on windows of ``window_length`` past values (of ``y`` and of
+    the exogenous ``X``) forecasting ``horizon`` steps at once; longer horizons are forecast
+    recursively. Panel and hierarchical ``y`` train one global model over all series (use
+    ``scaling="window"`` for series of different levels). The network is
+    :class:`sklstm.LSTMForecaster`; its parameters are listed below unchanged.
+
+    Parameters
+    ----------
+    window_length : int, default=12
+        Past steps in each input window.
+    horizon : int or None, default=None
+        Steps the network predicts at once. None: the largest step of the ``fh`` given to
+        ``fit`` (1 when ``fit`` gets no ``fh``).
+    update_strategy : {"refit", "continue"}, default="refit"
+        What ``update(y_new, update_params=True)`` does: "refit" trains a new network on all
+        data seen so far; "continue" keeps training the fitted network (warm start, same
+        scaling) on all data seen so far, which is cheaper. With ``update_params=False`` only
+        the cutoff moves: forecasts start from the new data.
+    hidden_size, num_layers, cell, bidirectional, dropout, architecture, dense_size, \
+autoregressive, max_epochs, batch_size, lr, optimizer, optimizer_params, weight_decay, \
+criterion, early_stopping, validation_fraction, patience, clip_grad_norm, lr_schedule, \
+restore_best_weights, scaling, scale_target, scale_input, device, random_state, verbose, \
+callbacks, compile
+        As in :class:`sklstm.LSTMForecaster`.
+
+    Attributes
+    ----------
+    estimator_ : sklstm.LSTMForecaster
+        The fitted network.
+    horizon_ : int
+        Steps the network predicts at once.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import pandas as pd
+    >>> from sklstm.sktime import LSTMForecaster
+    >>> y = pd.Series(np.sin(np.arange(120) / 4), index=pd.RangeIndex(120))
+    >>> forecaster = LSTMForecaster(window_length=12, hidden_size=8, max_epochs=20,
+    ...                             random_state=0)
+    >>> forecaster.fit(y, fh=[1, 2, 3]).predict().shape
+    (3,)
+    """
+
+    _tags = {
+        "authors": ["sklstm"],
+        "y_inner_mtype": _PANEL_MTYPES,
+        "X_inner_mtype": _PANEL_MTYPES,
+        # Multivariate y is forecast column by column (sktime vectorises).
+        "scitype:y": "univariate",
+        "capability:exogenous": True,
+        "requires-fh-in-fit": False,
+        "X-y-must-have-same-index": True,
+        "capability:missing_values": False,
+        "capability:insample": False,
+        "capability:pred_int": False,
+        "capability:random_state": True,
+        "property:randomness": "derandomized",
+        "capability:update": True,
+        "python_dependencies": ["torch", "skorch"],
+    }
+    # Forecasts start from the last window of the data seen, and update() retrains on all of
+    # it: the data must be remembered whatever sktime's default becomes.
+    _config = {"remember_data": True}
+
+    _core_class = _core.LSTMForecaster
+
+    def __init__(
+        self,
+        window_length=12,
+        horizon=None,
+        update_strategy="refit",
+        hidden_size=64,
+        num_layers=1,
+        cell="lstm",
+        bidirectional=False,
+        dropout=0.0,
+        architecture="direct",
+        dense_size=None,
+        autoregressive=True,
+        max_epochs=100,
+        batch_size=64,
+        lr=1e-3,
+        optimizer="adam",
+        optimizer_params=None,
+        weight_decay=0.0,
+        criterion=None,
+        early_stopping="auto",
+        validation_fraction=0.1,
+        patience=15,
+        clip_grad_norm=1.0,
+        lr_schedule="plateau",
+        restore_best_weights=True,
+        scaling="global",
+        scale_target=True,
+        scale_input=True,
+        device="cpu",
+        random_state=None,
+        verbose=0,
+        callbacks=None,
+        compile=False,
+    ):
+        self.window_length = window_length
+        self.horizon = horizon
+        self.update_strategy = update_strategy
+        self.hidden_size = hidden_size
+        self.num_layers = num_layers
+        self.cell = cell
+        self.bidirectional = bidirectional
+        self.dropout = dropout
+        self.architecture = architecture
+        self.dense_size = dense_size
+        self.autoregressive = autoregressive
+        self.max_epochs = max_epochs
+        self.batch_size = batch_size
+        self.lr = lr
+        self.optimizer = optimizer
+        self.optimizer_params = optimizer_params
+        self.weight_decay = weight_decay
+        self.criterion = criterion
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.patience = patience
+        self.clip_grad_norm = clip_grad_norm
+        self.lr_schedule = lr_schedule
+        self.restore_best_weights = restore_best_weights
+        self.scaling = scaling
+        self.scale_target = scale_target
+        self.scale_input = scale_input
+        self.device = device
+        self.random_state = random_state
+        self.verbose = verbose
+        self.callbacks = callbacks
+        self.compile = compile
+        with warnings.catch_warnings():
+            # sktime warns that remember_data's default will change; it is set above.
+            warnings.filterwarnings("ignore", message=".*remember_data", category=FutureWarning)
+            super().__init__()
+
+    # -- fitting ------------------------------------------------------------------------------
+    def _check_params(self):
+        for name in ("window_length", "horizon"):
+            value = getattr(self, name)
+            if value is None and name == "horizon":
+                continue
+            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+                raise ValueError(f"{name} must be a positive integer; got {value!r}.")
+        if self.update_strategy not in ("refit", "continue"):
+            raise ValueError(
+                f"update_strategy must be 'refit' or 'continue'; got {self.update_strategy!r}."
+            )
+
+    def _fit(self, y, X, fh):
+        self._check_params()
+        if not self.get_config()["remember_data"]:
+            raise ValueError(
+                f"{type(self).__name__} forecasts from the last window of the data it has "
+                "seen and needs sktime's remember_data config; leave it True."
+            )
+        if self.horizon is not None:
+            self.horizon_ = int(self.horizon)
+        elif fh is not None:
+            self.horizon_ = int(np.max(fh.to_relative(self.cutoff)))
+        else:
+            self.horizon_ = 1
+        self.estimator_ = self._core_class(
+            **{name: getattr(self, name) for name in _CORE_PARAMS}
+        )
+        windows, targets = self._training_windows(y, X)
+        self.estimator_.fit(windows, targets)
+        return self
+
+    def _training_windows(self, y, X):
+        """Windows and targets of every series, concatenated (never across two series)."""
+        length, horizon = int(self.window_length), self.horizon_
+        windows, targets = [], []
+        for key, part in _instances(_joined(y, X)):
+            values = part.to_numpy(dtype=float)
+            n_windows = values.shape[0] - length - horizon + 1
+            if n_windows < 1:
+                where = "" if key is None else f" (series {key!r})"
+                raise ValueError(
+                    f"y has {values.shape[0]} time points{where}, fewer than window_length "
+                    f"+ horizon = {length} + {horizon}; pass a longer series or lower "
+                    "window_length / the forecasting horizon."
+                )
+            view = np.lib.stride_tricks.sliding_window_view(values, length, axis=0)
+            windows.append(view[:n_windows].transpose(0, 2, 1))
+            target = np.lib.stride_tricks.sliding_window_view(values[length:, 0], horizon)
+            targets.append(target[:n_windows])
+        windows = np.concatenate(windows).view(WindowArray)
+        # The target is column 0 of every window: scaling="window" puts y in its frame.
+        windows.feature_names = None
+        windows.target_position = 0
+        return windows, np.concatenate(targets)
+
+    def _update(self, y, X=None, update_params=True):
+        if not update_params:
+            return self
+        if self.update_strategy == "refit":
+            return self._fit(self._y, self._X, self._fh)
+        windows, targets = self._training_windows(self._y, self._X)
+        self.estimator_.set_params(warm_start=True)
+        try:
+            self.estimator_.fit(windows, targets)
+        finally:
+            self.estimator_.set_params(warm_start=False)
+        return self
+
+    # -- forecasting ----------------------------------------------------------------------------
+    def _predict(self, fh, X):
+        times = fh.to_absolute_index(self.cutoff)
+        keys, histories, steps, futures = [], [], [], []
+        for key, part in _instances(_joined(self._y, self._X)):
+            # Each series is forecast from its own last time point: in an unequal-length
+            # panel the steps to a target time differ from series to series.
+            if part.shape[0] < self.window_length:
+                raise ValueError(
+                    f"series {key!r} has {part.shape[0]} time points; forecasting needs the "
+                    f"last window_length={self.window_length}."
+                )
+            own = ForecastingHorizon(times, is_relative=False, freq=fh.freq)
+            own_steps = np.asarray(own.to_relative(part.index[-1:]), dtype=int)
+            keys.append(key)
+            histories.append(part.to_numpy(dtype=float))
+            steps.append(own_steps)
+            futures.append(self._future_exogenous(key, X, part.index[-1:], own_steps, fh.freq))
+        n_steps = max(int(own_steps.max()) for own_steps in steps)
+        paths = self._recursive_paths(histories, futures, n_steps)
+
+        column = self._y.columns
+        if keys == [None]:
+            return pd.DataFrame(paths[0][steps[0] - 1], index=times, columns=column)
+        tuples = [
+            (*(key if isinstance(key, tuple) else (key,)), time)
+            for key in keys
+            for time in times
+        ]
+        index = pd.MultiIndex.from_tuples(tuples, names=self._y.index.names)
+        values = np.concatenate([path[own - 1] for path, own in zip(paths, steps)])
+        return pd.DataFrame(values, index=index, columns=column)
+
+    def _future_exogenous(self, key, X, end, steps, freq):
+        """Exogenous rows for the steps the recursion feeds back (None without X)."""
+        n_exog = self._joined_width() - 1
+        n_steps = int(steps.max())
+        if n_exog == 0 or n_steps <= self.horizon_:
+            return None  # one pass of the network covers fh: no exogenous value is fed back
+        future_times = ForecastingHorizon(
+            np.arange(1, n_steps + 1), is_relative=True, freq=freq
+        ).to_absolute_index(end)
+        if X is None:
+            raise ValueError(
+                f"forecasting {n_steps} steps with a network of horizon {self.horizon_} is "
+                "recursive and needs the exogenous X of every intermediate step; pass X for "
+                "every step up to the furthest in fh, or fit with a horizon covering fh."
+            )
+        part = dict(_instances(X)).get(key) if isinstance(X.index, pd.MultiIndex) else X
+        rows = None if part is None else part.reindex(future_times)
+        if rows is None or rows.isna().to_numpy().any():
+            raise ValueError(
+                f"X must hold exogenous values for each of the {n_steps} steps after "
+                f"{end[0]} ({future_times[0]} .. {future_times[-1]}) for the recursive "
+                f"forecast of a network of horizon {self.horizon_}; pass X for every step "
+                "up to the furthest in fh, or fit with a horizon covering fh."
+            )
+        return rows.to_numpy(dtype=float)
+
+    def _joined_width(self):
+        return 1 + (0 if self._X is None else self._X.shape[1])
+
+    def _recursive_paths(self, histories, futures, n_steps):
+        """Forecast ``n_steps`` for every series at once, ``horizon_`` steps per pass."""
+        length, horizon = int(self.window_length), self.horizon_
+        windows = np.stack([history[-length:] for history in histories])
+        paths = np.empty((len(histories), 0))
+        while paths.shape[1] < n_steps:
+            prediction = self.estimator_.predict(windows.view(WindowArray))
+            prediction = prediction.reshape(len(histories), horizon)
+            done = paths.shape[1]
+            take = min(horizon, n_steps - done)
+            paths = np.concatenate([paths, prediction[:, :take]], axis=1)
+            if paths.shape[1] >= n_steps:
+                break
+            new_rows = np.empty((len(histories), take, windows.shape[2]))
+            new_rows[:, :, 0] = prediction[:, :take]
+            for i, future in enumerate(futures):
+                if future is not None:
+                    new_rows[i, :, 1:] = future[done : done + take]
+                else:
+                    # This series' forecast is complete (the later steps are discarded); any
+                    # finite values keep the batch valid.
+                    new_rows[i, :, 1:] = windows[i, -1, 1:]
+            windows = np.concatenate([windows, new_rows], axis=1)[:, -length:]
+        return list(paths)
+
+    # -- sktime ---------------------------------------------------------------------------------
+    @classmethod
+    def get_test_params(cls, parameter_set="default"):
+        """Small settings for sktime's conformance tests (a few epochs of a tiny network)."""
+        return [
+            {"window_length": 3, "hidden_size": 4, "max_epochs": 2, "random_state": 0},
+            {
+                "window_length": 4,
+                "hidden_size": 4,
+                "architecture": "seq2seq",
+                "scaling": "window",
+                "update_strategy": "continue",
+                "max_epochs": 2,
+                "random_state": 1,
+            },
+        ]
+
+
+class GRUForecaster(LSTMForecaster):
+    """sklstm's recurrent forecaster with GRU cells by default, as an sktime forecaster.
+
+    Identical to :class:`sklstm.sktime.LSTMForecaster` but for ``cell="gru"``.
+
+    Parameters
+    ----------
+    window_length, horizon, update_strategy, hidden_size, num_layers, cell, bidirectional, \
+dropout, architecture, dense_size, autoregressive, max_epochs, batch_size, lr, optimizer, \
+optimizer_params, weight_decay, criterion, early_stopping, validation_fraction, patience, \
+clip_grad_norm, lr_schedule, restore_best_weights, scaling, scale_target, scale_input, device, \
+random_state, verbose, callbacks, compile
+        As in :class:`sklstm.sktime.LSTMForecaster`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import pandas as pd
+    >>> from sklstm.sktime import GRUForecaster
+    >>> y = pd.Series(np.sin(np.arange(120) / 4))
+    >>> GRUForecaster(window_length=12, max_epochs=5, random_state=0).fit(
+    ...     y, fh=[1, 2]).predict().index.tolist()
+    [120, 121]
+    """
+
+    _core_class = _core.GRUForecaster
+
+    def __init__(
+        self,
+        window_length=12,
+        horizon=None,
+        update_strategy="refit",
+        hidden_size=64,
+        num_layers=1,
+        cell="gru",
+        bidirectional=False,
+        dropout=0.0,
+        architecture="direct",
+        dense_size=None,
+        autoregressive=True,
+        max_epochs=100,
+        batch_size=64,
+        lr=1e-3,
+        optimizer="adam",
+        optimizer_params=None,
+        weight_decay=0.0,
+        criterion=None,
+        early_stopping="auto",
+        validation_fraction=0.1,
+        patience=15,
+        clip_grad_norm=1.0,
+        lr_schedule="plateau",
+        restore_best_weights=True,
+        scaling="global",
+        scale_target=True,
+        scale_input=True,
+        device="cpu",
+        random_state=None,
+        verbose=0,
+        callbacks=None,
+        compile=False,
+    ):
+        super().__init__(
+            window_length=window_length,
+            horizon=horizon,
+            update_strategy=update_strategy,
+            hidden_size=hidden_size,
+            num_layers=num_layers,
+            cell=cell,
+            bidirectional=bidirectional,
+            dropout=dropout,
+            architecture=architecture,
+            dense_size=dense_size,
+            autoregressive=autoregressive,
+            max_epochs=max_epochs,
+            batch_size=batch_size,
+            lr=lr,
+            optimizer=optimizer,
+            optimizer_params=optimizer_params,
+            weight_decay=weight_decay,
+            criterion=criterion,
+            early_stopping=early_stopping,
+            validation_fraction=validation_fraction,
+            patience=patience,
+            clip_grad_norm=clip_grad_norm,
+            lr_schedule=lr_schedule,
+            restore_best_weights=restore_best_weights,
+            scaling=scaling,
+            scale_target=scale_target,
+            scale_input=scale_input,
+            device=device,
+            random_state=random_state,
+            verbose=verbose,
+            callbacks=callbacks,
+            compile=compile,
+        )
+
+    @classmethod
+    def get_test_params(cls, parameter_set="default"):
+        """Small settings for sktime's conformance tests (a few epochs of a tiny network)."""
+        return [
+            {"window_length": 3, "hidden_size": 4, "max_epochs": 2, "random_state": 0},
+            {
+                "window_length": 5,
+                "hidden_size": 4,
+                "num_layers": 2,
+                "bidirectional": True,
+                "max_epochs": 2,
+                "random_state": 2,
+            },
+        ]

@@ -1,0 +1,196 @@
+"""sklstm's estimators behind sktime's interfaces: sktime's own suite, then their behaviour.
+
+sktime's ``check_estimator`` runs its conformance tests on every parameter set of
+``get_test_params``; no test is excluded here.
+"""
+
+import subprocess
+import sys
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+
+pytest.importorskip("sktime", reason="the sktime adapters need sktime")
+
+from sktime.forecasting.base import ForecastingHorizon  # noqa: E402
+from sktime.utils.estimator_checks import check_estimator  # noqa: E402
+
+from sklstm import LSTMForecaster as CoreLSTMForecaster  # noqa: E402
+from sklstm.sktime import GRUForecaster, LSTMForecaster, SequenceClassifier  # noqa: E402
+from sklstm.sktime._classifier import to_time_major  # noqa: E402
+
+ADAPTERS = [LSTMForecaster, GRUForecaster, SequenceClassifier]
+
+
+@pytest.mark.parametrize("adapter", ADAPTERS, ids=lambda cls: cls.__name__)
+def test_sktime_check_estimator_passes(adapter):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        results = check_estimator(adapter, raise_exceptions=False, verbose=False)
+    not_passed = {name: str(outcome)[:300] for name, outcome in results.items()
+                  if outcome != "PASSED"}
+    assert len(results) > 100  # the suite ran (hundreds of test/fixture combinations)
+    assert not_passed == {}
+
+
+def test_import_sklstm_does_not_import_sktime():
+    # sktime hidden: `import sklstm` (and its estimators) must still work.
+    code = (
+        "import sys\n"
+        "sys.modules['sktime'] = None\n"
+        "import sklstm\n"
+        "from sklstm import LSTMForecaster, SequenceClassifier\n"
+        "assert not any(m.startswith('sktime.') for m in sys.modules)\n"
+        "try:\n"
+        "    import sklstm.sktime\n"
+        "except ImportError as error:\n"
+        "    assert 'pip install sktime' in str(error)\n"
+        "else:\n"
+        "    raise SystemExit('sklstm.sktime imported without sktime')\n"
+        "print('ok')\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "ok"
+
+
+def _sine(n=160, start=0, level=0.0, name="y"):
+    t = np.arange(start, start + n)
+    return pd.Series(level + np.sin(t / 4.0), index=pd.RangeIndex(start, start + n), name=name)
+
+
+SMALL = dict(window_length=12, hidden_size=16, max_epochs=40, random_state=0)
+
+
+def test_forecaster_follows_a_sine_with_relative_and_absolute_horizons():
+    y = _sine()
+    forecaster = LSTMForecaster(**SMALL).fit(y, fh=[1, 2, 3])
+    relative = forecaster.predict()
+    absolute = forecaster.predict(fh=ForecastingHorizon([160, 161, 162], is_relative=False))
+    truth = np.sin(np.arange(160, 163) / 4.0)
+    assert relative.index.tolist() == [160, 161, 162]
+    pd.testing.assert_series_equal(relative, absolute)
+    assert np.max(np.abs(relative.to_numpy() - truth)) < 0.15
+    assert forecaster.horizon_ == 3
+
+
+def _by_hand(core, history, n_steps, window_length=12):
+    """Recursive forecast with the core network: predict one step, append, predict again."""
+    window, path = list(history[-window_length:]), []
+    for _ in range(n_steps):
+        step = core.predict(np.array(window[-window_length:])[None, :, None]).ravel()[0]
+        path.append(step)
+        window.append(step)
+    return np.array(path)
+
+
+def test_recursion_beyond_the_horizon_feeds_predictions_back():
+    y = _sine()
+    forecaster = LSTMForecaster(horizon=1, **SMALL).fit(y)
+    path = forecaster.predict(fh=[1, 2, 3]).to_numpy()
+    np.testing.assert_allclose(path, _by_hand(forecaster.estimator_, y.to_numpy(), 3), rtol=1e-6)
+    # fh=[3] alone gives the third step of that path.
+    np.testing.assert_allclose(forecaster.predict(fh=[3]).to_numpy(), path[2:], rtol=1e-6)
+
+
+def test_panel_is_one_global_model_with_a_series_time_index():
+    # Two series at very different levels; one network over both (per-window scaling).
+    a, b = _sine(level=0.0), _sine(level=100.0)
+    panel = pd.concat({"a": a, "b": b}, names=["series", "time"]).to_frame("y")
+    forecaster = LSTMForecaster(scaling="window", **SMALL).fit(panel, fh=[1, 2])
+    assert isinstance(forecaster.estimator_, CoreLSTMForecaster)  # one network, not one per series
+    # Windows are cut per series: 2 x (160 - 12 - 2 + 1), none across the boundary.
+    windows, targets = forecaster._training_windows(panel, None)
+    assert windows.shape == (2 * 147, 12, 1)
+    assert np.all(np.abs(windows[:147] - 0) < 1.01) and np.all(windows[147:] > 98)
+    prediction = forecaster.predict()
+    expected_index = pd.MultiIndex.from_product([["a", "b"], [160, 161]], names=["series", "time"])
+    assert prediction.index.equals(expected_index)
+    truth = np.sin(np.arange(160, 162) / 4.0)
+    np.testing.assert_allclose(prediction.loc["a", "y"].to_numpy(), truth, atol=0.2)
+    np.testing.assert_allclose(prediction.loc["b", "y"].to_numpy(), truth + 100, atol=0.2)
+
+
+def test_unequal_length_panel_forecasts_each_series_from_its_own_end():
+    a, b = _sine(n=160), _sine(n=150)
+    panel = pd.concat({"a": a, "b": b}, names=["series", "time"]).to_frame("y")
+    forecaster = LSTMForecaster(**SMALL).fit(panel, fh=[1])
+    prediction = forecaster.predict(fh=ForecastingHorizon([160], is_relative=False))["y"]
+    # a ends at 159: time 160 is one step ahead; b ends at 149: eleven recursive steps.
+    core = forecaster.estimator_
+    assert prediction.loc["a"].tolist() == pytest.approx(_by_hand(core, a.to_numpy(), 1)[-1:])
+    assert prediction.loc["b"].tolist() == pytest.approx(_by_hand(core, b.to_numpy(), 11)[-1:])
+
+
+def test_exogenous_values_are_inputs_and_recursion_needs_them():
+    rng = np.random.default_rng(0)
+    n = 200
+    x = pd.DataFrame({"x": rng.normal(size=n)}, index=pd.RangeIndex(n))
+    # y follows yesterday's x: only a model reading X can forecast it.
+    y = pd.Series(np.r_[0.0, 2 * x["x"].to_numpy()[:-1]], index=x.index, name="y")
+    train_y, train_x = y[:180], x[:180]
+    forecaster = LSTMForecaster(**{**SMALL, "max_epochs": 150}).fit(train_y, X=train_x, fh=[1])
+    prediction = forecaster.predict(X=x[180:181])
+    assert abs(prediction.iloc[0] - y.iloc[180]) < 0.15
+    with pytest.raises(ValueError, match="exogenous X of every intermediate step"):
+        forecaster.predict(fh=[1, 2, 3])
+    three = forecaster.predict(fh=[1, 2, 3], X=x[180:183])
+    assert three.index.tolist() == [180, 181, 182]
+    np.testing.assert_allclose(three.to_numpy(), 2 * x["x"].to_numpy()[179:182], atol=0.15)
+
+
+@pytest.mark.parametrize("strategy", ["refit", "continue"])
+def test_update_moves_the_cutoff_and_retrains(strategy):
+    y = _sine(n=200)
+    forecaster = LSTMForecaster(update_strategy=strategy, **SMALL).fit(y[:160], fh=[1])
+    weights = [p.detach().clone() for p in forecaster.estimator_.net_.module_.parameters()]
+    forecaster.update(y[160:180])
+    assert forecaster.predict().index.tolist() == [180]
+    new = list(forecaster.estimator_.net_.module_.parameters())
+    assert any(not np.allclose(w, p.detach()) for w, p in zip(weights, new))
+    # update_params=False only moves the cutoff.
+    before = [p.detach().clone() for p in forecaster.estimator_.net_.module_.parameters()]
+    forecaster.update(y[180:190], update_params=False)
+    assert forecaster.predict().index.tolist() == [190]
+    after = list(forecaster.estimator_.net_.module_.parameters())
+    assert all(np.allclose(w, p.detach()) for w, p in zip(before, after))
+
+
+def test_too_short_series_and_bad_parameters_are_refused():
+    with pytest.raises(ValueError, match="window_length \\+ horizon"):
+        LSTMForecaster(window_length=30, max_epochs=1).fit(_sine(n=20), fh=[1])
+    with pytest.raises(ValueError, match="update_strategy"):
+        LSTMForecaster(update_strategy="sometimes", max_epochs=1).fit(_sine(), fh=[1])
+    with pytest.raises(ValueError, match="window_length must be a positive integer"):
+        LSTMForecaster(window_length=0, max_epochs=1).fit(_sine(), fh=[1])
+
+
+def test_classifier_reads_numpy3d_through_a_view_and_unequal_lengths_by_padding():
+    X = np.random.default_rng(0).normal(size=(5, 2, 30))
+    view = to_time_major(X)
+    assert view.shape == (5, 30, 2) and np.shares_memory(view, X)
+    frames = [pd.DataFrame(np.ones((n, 2))) for n in (4, 6)]
+    padded = to_time_major(frames)
+    assert padded.shape == (2, 6, 2)
+    assert np.isnan(padded[0, 4:]).all() and not np.isnan(padded[1]).any()
+
+
+def test_classifier_learns_a_shape_anywhere_in_unequal_length_series():
+    rng = np.random.default_rng(0)
+    series, labels = [], []
+    for i in range(60):
+        n = int(rng.integers(30, 45))
+        values = rng.normal(scale=0.1, size=n)
+        start = int(rng.integers(0, n - 8))
+        label = i % 2
+        values[start : start + 8] += np.hanning(8) * (2 if label else -2)
+        series.append(pd.DataFrame({"c0": values}))
+        labels.append(["dip", "bump"][label])
+    labels = np.array(labels)
+    clf = SequenceClassifier(max_epochs=30, random_state=0).fit(series[:40], labels[:40])
+    assert clf.classes_.tolist() == ["bump", "dip"]
+    proba = clf.predict_proba(series[40:])
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0, rtol=1e-6)
+    assert np.mean(clf.predict(series[40:]) == labels[40:]) >= 0.9
