@@ -135,3 +135,23 @@ def test_grid_search_and_cross_validate_on_real_sunspots():
     assert -search.best_score_ < np.std(y)
     scores = cross_validate(pipe, X, y, cv=cv, scoring="neg_root_mean_squared_error")
     assert np.all(-scores["test_score"] < np.std(y))
+
+
+@requires_data
+def test_sktime_workflow_small_runs_end_to_end():
+    pytest.importorskip("sktime", reason="the sktime workflow needs sktime")
+    workflow = load_example("sktime_workflow")
+    out = io.StringIO()
+    with redirect_stdout(out):
+        workflow.main(["--small"])
+    text = out.getvalue()
+    rows = {line.split("|")[1].strip(): line.split("|")[2:-1] for line in text.splitlines()
+            if line.startswith("| ") and not line.startswith("| method")}
+    sklstm = [float(v) for v in rows["sklstm (tuned by ForecastingGridSearchCV)"]]
+    naive = [float(v) for v in rows['NaiveForecaster(strategy="last", sp=12)']]
+    assert len(sklstm) == len(naive) == 2 and np.isfinite(sklstm).all()
+    # Seasonal naive's rolling-origin MAE on Canberra is a fixed property of the data.
+    assert 1.0 < naive[1] < 2.0
+    accuracy = float(rows["test accuracy"][0].strip(" %")) / 100
+    majority = float(rows["majority class"][0].strip(" %")) / 100
+    assert accuracy > majority + 0.3

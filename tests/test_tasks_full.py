@@ -36,3 +36,15 @@ def test_car_generated_longer_sequences():
     clf = car.train(n_samples=1500, seq_len=10, max_epochs=60)
     X, y = make_car_sequences(n_samples=1000, seq_len=10, random_state=7)
     assert clf.score(X, y) == 1.0
+
+
+def test_sktime_workflow_tuned_model_beats_seasonal_naive():
+    pytest.importorskip("sktime", reason="the sktime workflow needs sktime")
+    workflow = load_example("sktime_workflow")
+    search, _, holdout, rolling = workflow.forecasting_report(workflow.FULL)
+    ours, naive = "sklstm (tuned by ForecastingGridSearchCV)", 'NaiveForecaster(strategy="last", sp=12)'
+    assert holdout[ours] < holdout[naive], holdout
+    mean = {name: frame.filter(like="test_").iloc[:, 0].mean() for name, frame in rolling.items()}
+    assert mean[ours] < mean[naive], mean
+    _, _, accuracy, _ = workflow.classification_report(workflow.FULL)
+    assert accuracy >= 0.9
