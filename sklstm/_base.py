@@ -197,6 +197,13 @@ class BaseRecurrent(BaseEstimator):
     def _remember_input(self, X):
         """Fresh fit: keep what the raw X says beyond its values (none by default)."""
 
+    def _n_held_out(self, n_samples):
+        """Latest samples kept out of training (for calibration); none by default."""
+        return 0
+
+    def _after_training(self, X3, y, n_held, lengths):
+        """Called with all validated samples once training succeeded (nothing by default)."""
+
     # -- the fit template -----------------------------------------------------------------
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y):
@@ -251,6 +258,11 @@ class BaseRecurrent(BaseEstimator):
         self._check_component_params()
         X3, lengths = self._prepare_X(X, reset=not continuing)
         y = self._validate_y(y, X3.shape[0])
+        n_held = self._n_held_out(X3.shape[0])
+        X_all, y_all, lengths_all = X3, y, lengths
+        if n_held:
+            X3, y = X3[:-n_held], y[:-n_held]
+            lengths = None if lengths is None else lengths[:-n_held]
         if continuing:
             self._check_targets(y, classes)
             self._check_structure_unchanged()
@@ -286,6 +298,7 @@ class BaseRecurrent(BaseEstimator):
             net.partial_fit(data, None, **fit_params)
         self.net_ = net
         self.history_ = _history_frame(net.history)
+        self._after_training(X_all, y_all, n_held, lengths_all)
 
     def _prepare_rows(self, X_rows, y_rows):
         """Raw rows -> the network's frame: scaled float32 windows; targets as encoded."""

@@ -3,7 +3,9 @@
 import numpy as np
 import pandas as pd
 import torch
-from sklearn.utils._param_validation import StrOptions
+from numbers import Real
+
+from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.base import RegressorMixin
 from sklearn.utils.validation import check_array
 
@@ -80,6 +82,12 @@ _DOC_PARAMETERS = (
     scale_target : bool, default=True
         Standardise y with its training mean and deviation; predictions come back in the
         original units.
+    calibration_fraction : float or None, default=None
+        Share of the latest windows held out of training to calibrate prediction intervals
+        (split conformal, see :meth:`predict_interval`). None: hold nothing out; the
+        intervals are then calibrated on the early-stopping validation windows when early
+        stopping is on (they were not trained on, but chose the epoch: slightly optimistic
+        with few of them), and are unavailable otherwise.
     scale_input : bool, default=True
         Standardise each input feature with the training series' mean and deviation.
     device : str, default="cpu"
@@ -121,6 +129,10 @@ _DOC_ATTRIBUTES = """
     scaling_ : object
         The fitted scaling that maps windows and targets into the network's frame and
         predictions back (statistics in float64).
+    conformal_scores_ : ndarray of shape (n_calibration, horizon) or None
+        Sorted absolute errors of the held-out windows, per horizon step, in the network's
+        frame (so in units of each window's scale under ``scaling="window"``); None when no
+        window was held out.
 """
 
 
@@ -161,6 +173,7 @@ class LSTMForecaster(RegressorMixin, BaseRecurrent):
         "autoregressive": ["boolean"],
         "criterion": [StrOptions(set(_CRITERIA)), type, torch.nn.Module, None],
         "scaling": [StrOptions({"global", "window"})],
+        "calibration_fraction": [Interval(Real, 0, 1, closed="neither"), None],
     }
 
     def __init__(
@@ -190,6 +203,7 @@ class LSTMForecaster(RegressorMixin, BaseRecurrent):
         scaling="global",
         scale_target=True,
         scale_input=True,
+        calibration_fraction=None,
         device="cpu",
         random_state=None,
         verbose=0,
@@ -221,6 +235,7 @@ class LSTMForecaster(RegressorMixin, BaseRecurrent):
         self.scaling = scaling
         self.scale_target = scale_target
         self.scale_input = scale_input
+        self.calibration_fraction = calibration_fraction
         self.device = device
         self.random_state = random_state
         self.verbose = verbose
@@ -292,6 +307,32 @@ class LSTMForecaster(RegressorMixin, BaseRecurrent):
         self.series_features_ = window_feature_names(X)
         self._window_target = window_target_position(X)
 
+    def _n_held_out(self, n_samples):
+        if self.calibration_fraction is None:
+            return 0
+        n_held = int(round(n_samples * self.calibration_fraction))
+        if n_held < 1 or n_samples - n_held < 1:
+            raise ValueError(
+                f"calibration_fraction={self.calibration_fraction} of n_samples={n_samples} "
+                f"holds out {n_held} windows, which leaves no window to calibrate on or none "
+                "to train on; pass more windows or change calibration_fraction."
+            )
+        return n_held
+
+    def _after_training(self, X3, y, n_held, lengths):
+        # Split conformal: errors of windows the network was not trained on (the latest).
+        n_train = X3.shape[0] - n_held
+        if n_held:
+            start = n_train
+        elif self._use_early_stopping(n_train):
+            start = n_train - max(1, int(round(n_train * self.validation_fraction)))
+        else:
+            self.conformal_scores_ = None
+            return
+        X_cal, y_cal = X3[start:], self._encode_y(y[start:])
+        errors = np.abs(self.scaling_.encode_target(y_cal, X_cal) - self._forward(X_cal))
+        self.conformal_scores_ = np.sort(errors, axis=0)
+
     def _prepare_rows(self, X_rows, y_rows):
         # Targets too go into the scaled frame (of their own window, for scaling="window").
         return self.scaling_.prepare(X_rows, y_rows)
@@ -351,7 +392,69 @@ class LSTMForecaster(RegressorMixin, BaseRecurrent):
         out = self.scaling_.decode(self._forward(X3), X3)
         return out[:, 0] if self._y_ndim == 1 else out.reshape(len(out), self.horizon_)
 
-    def forecast(self, series, freq=None):
+    def predict_interval(self, X, coverage=0.9):
+        """Split-conformal prediction intervals of every horizon step.
+
+        Each step's interval is the point forecast plus or minus the ``coverage`` quantile
+        of that step's absolute errors on the held-out windows (``calibration_fraction``, or
+        the early-stopping validation windows), taken in the network's frame and mapped
+        back: under ``scaling="window"`` an interval scales with its window's own deviation.
+        With ``n`` calibration windows the quantile is the ``ceil((n + 1) * coverage)``-th
+        smallest error, which covers future windows like the calibration ones with
+        probability at least ``coverage``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps, n_features) or (n_samples, n_timesteps)
+            Windows of the fitted length.
+        coverage : float, default=0.9
+            Nominal probability that the interval holds the true value, in (0, 1).
+
+        Returns
+        -------
+        lower, upper : ndarray, each shaped like :meth:`predict`'s output
+            Bounds in the units of y; ``lower <= predict(X) <= upper``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sklstm import LSTMForecaster, make_sequences
+        >>> rng = np.random.default_rng(0)
+        >>> series = np.sin(np.arange(600) / 5) + rng.normal(scale=0.1, size=600)
+        >>> X, y = make_sequences(series, window_length=12)
+        >>> model = LSTMForecaster(hidden_size=16, max_epochs=20, calibration_fraction=0.2,
+        ...                        random_state=0).fit(X, y)
+        >>> lower, upper = model.predict_interval(X[-3:], coverage=0.9)
+        >>> bool(np.all(lower <= model.predict(X[-3:])) and np.all(upper > lower))
+        True
+        """
+        self._check_fitted()
+        scores = self.conformal_scores_
+        if scores is None:
+            raise ValueError(
+                "prediction intervals need windows held out of training: fit with "
+                "calibration_fraction=0.1 (say), or with early stopping on."
+            )
+        if isinstance(coverage, bool) or not isinstance(coverage, Real) or not 0 < coverage < 1:
+            raise ValueError(f"coverage must be a number in (0, 1); got {coverage!r}.")
+        n_cal = scores.shape[0]
+        rank = int(np.ceil((n_cal + 1) * coverage))
+        if rank > n_cal:
+            needed = int(np.ceil(coverage / (1 - coverage)))
+            raise ValueError(
+                f"coverage={coverage} needs at least {needed} calibration windows, but the "
+                f"model was calibrated on {n_cal}; raise calibration_fraction or lower "
+                "coverage."
+            )
+        quantile = scores[rank - 1]
+        X3 = self._validate_X(X, reset=False)
+        outputs = self._forward(X3)
+        bounds = [self.scaling_.decode(outputs + sign * quantile, X3) for sign in (-1, 1)]
+        if self._y_ndim == 1:
+            return bounds[0][:, 0], bounds[1][:, 0]
+        return tuple(b.reshape(len(b), self.horizon_) for b in bounds)
+
+    def forecast(self, series, freq=None, coverage=None):
         """Forecast the ``horizon`` steps after the end of ``series``, with their timestamps.
 
         Parameters
@@ -364,13 +467,17 @@ class LSTMForecaster(RegressorMixin, BaseRecurrent):
         freq : str, pandas offset, int or None, default=None
             Step of the future index; None takes the index's own. When given, it must agree
             with the index.
+        coverage : float or None, default=None
+            When given, also return the prediction interval of this coverage (see
+            :meth:`predict_interval`).
 
         Returns
         -------
-        pandas.Series
+        pandas.Series or pandas.DataFrame
             The ``horizon_`` forecasts of the target, indexed by the future labels: of the
             same type as the series' index (DatetimeIndex with its timezone, PeriodIndex,
-            integer positions).
+            integer positions). With ``coverage``, a DataFrame with columns "forecast",
+            "lower" and "upper".
         """
         self._check_fitted()
         values, index, columns = series_values(series, "series")
@@ -391,7 +498,13 @@ class LSTMForecaster(RegressorMixin, BaseRecurrent):
         future = future_index(index, self.horizon_, freq, "series")
         window = window[:, :, 0] if self._fit_ndim == 2 else window
         prediction = np.ravel(self.predict(window))
-        return pd.Series(prediction, index=future, name="forecast")
+        if coverage is None:
+            return pd.Series(prediction, index=future, name="forecast")
+        lower, upper = self.predict_interval(window, coverage=coverage)
+        return pd.DataFrame(
+            {"forecast": prediction, "lower": np.ravel(lower), "upper": np.ravel(upper)},
+            index=future,
+        )
 
     def _check_series_columns(self, values, columns):
         n_fitted = self._n_step_features
@@ -472,6 +585,7 @@ class GRUForecaster(LSTMForecaster):
         scaling="global",
         scale_target=True,
         scale_input=True,
+        calibration_fraction=None,
         device="cpu",
         random_state=None,
         verbose=0,
@@ -504,6 +618,7 @@ class GRUForecaster(LSTMForecaster):
             scaling=scaling,
             scale_target=scale_target,
             scale_input=scale_input,
+            calibration_fraction=calibration_fraction,
             device=device,
             random_state=random_state,
             verbose=verbose,
