@@ -1,12 +1,13 @@
 """LSTM and GRU forecasters: windows of history in, the next ``horizon`` values out."""
 
+import warnings
+from numbers import Real
+
 import numpy as np
 import pandas as pd
 import torch
-from numbers import Real
-
-from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.base import RegressorMixin
+from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_array
 
 from ._base import TRAINING_END_DOC, BaseRecurrent
@@ -413,7 +414,9 @@ class LSTMForecaster(RegressorMixin, BaseRecurrent):
         Returns
         -------
         lower, upper : ndarray, each shaped like :meth:`predict`'s output
-            Bounds in the units of y; ``lower <= predict(X) <= upper``.
+            Bounds in the units of y; ``lower <= predict(X) <= upper``. With fewer than
+            ``coverage / (1 - coverage)`` calibration windows the bounds are infinite (with
+            a warning): no finite interval is guaranteed to cover.
 
         Examples
         --------
@@ -440,13 +443,19 @@ class LSTMForecaster(RegressorMixin, BaseRecurrent):
         n_cal = scores.shape[0]
         rank = int(np.ceil((n_cal + 1) * coverage))
         if rank > n_cal:
+            # Too few calibration windows to guarantee this coverage: the honest
+            # split-conformal interval is unbounded.
             needed = int(np.ceil(coverage / (1 - coverage)))
-            raise ValueError(
+            warnings.warn(
                 f"coverage={coverage} needs at least {needed} calibration windows, but the "
-                f"model was calibrated on {n_cal}; raise calibration_fraction or lower "
-                "coverage."
+                f"model was calibrated on {n_cal}: the interval is unbounded (-inf, inf). "
+                "Raise calibration_fraction or lower coverage.",
+                UserWarning,
+                stacklevel=2,
             )
-        quantile = scores[rank - 1]
+            quantile = np.full(scores.shape[1], np.inf)
+        else:
+            quantile = scores[rank - 1]
         X3 = self._validate_X(X, reset=False)
         outputs = self._forward(X3)
         bounds = [self.scaling_.decode(outputs + sign * quantile, X3) for sign in (-1, 1)]

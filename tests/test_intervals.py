@@ -94,8 +94,9 @@ def test_interval_errors_say_what_to_do(noisy_sine, calibrated):
         uncalibrated.predict_interval(X_test[:2])
     small = LSTMForecaster(hidden_size=4, max_epochs=1, calibration_fraction=0.1,
                            random_state=0).fit(X[:100], y[:100])
-    with pytest.raises(ValueError, match="needs at least 99 calibration windows"):
-        small.predict_interval(X_test[:2], coverage=0.99)
+    with pytest.warns(UserWarning, match="needs at least 99 calibration windows"):
+        lower, upper = small.predict_interval(X_test[:2], coverage=0.99)
+    assert np.all(lower == -np.inf) and np.all(upper == np.inf)
     for bad in (0, 1, 1.5, "0.9", True):
         with pytest.raises(ValueError, match="coverage must be a number in \\(0, 1\\)"):
             calibrated.predict_interval(X_test[:2], coverage=bad)

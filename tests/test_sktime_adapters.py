@@ -194,3 +194,27 @@ def test_classifier_learns_a_shape_anywhere_in_unequal_length_series():
     proba = clf.predict_proba(series[40:])
     np.testing.assert_allclose(proba.sum(axis=1), 1.0, rtol=1e-6)
     assert np.mean(clf.predict(series[40:]) == labels[40:]) >= 0.9
+
+
+def test_prediction_intervals_through_sktime():
+    rng = np.random.default_rng(0)
+    y = pd.Series(np.sin(np.arange(600) / 6) + rng.normal(scale=0.2, size=600))
+    forecaster = LSTMForecaster(calibration_fraction=0.2, **SMALL).fit(y[:500], fh=[1, 2])
+    assert forecaster.get_tag("capability:pred_int")
+    assert not LSTMForecaster().get_tag("capability:pred_int")
+    interval = forecaster.predict_interval(coverage=[0.8, 0.95])
+    assert interval.shape == (2, 4)
+    point = forecaster.predict()
+    for coverage in (0.8, 0.95):
+        upper = interval.xs((coverage, "upper"), axis=1, level=[1, 2]).iloc[:, 0]
+        lower = interval.xs((coverage, "lower"), axis=1, level=[1, 2]).iloc[:, 0]
+        assert (lower.to_numpy() < point.to_numpy()).all() and (point.to_numpy() < upper.to_numpy()).all()
+    # The core's intervals, for the same last window.
+    lo, up = forecaster.estimator_.predict_interval(y.to_numpy()[488:500][None, :, None], 0.8)
+    np.testing.assert_allclose(
+        interval.xs((0.8, "lower"), axis=1, level=[1, 2]).iloc[:, 0].to_numpy(), lo.ravel())
+    quantiles = forecaster.predict_quantiles(alpha=[0.1, 0.9])
+    np.testing.assert_allclose(quantiles.iloc[:, 0].to_numpy(), lo.ravel())
+    np.testing.assert_allclose(quantiles.iloc[:, 1].to_numpy(), up.ravel())
+    with pytest.raises(ValueError, match="calibrated for the network's 2 direct steps"):
+        forecaster.predict_interval(fh=[1, 2, 3], coverage=0.8)

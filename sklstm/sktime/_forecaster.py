@@ -26,7 +26,7 @@ _CORE_PARAMS = (
     "dense_size", "autoregressive", "max_epochs", "batch_size", "lr", "optimizer",
     "optimizer_params", "weight_decay", "criterion", "early_stopping", "validation_fraction",
     "patience", "clip_grad_norm", "lr_schedule", "restore_best_weights", "scaling",
-    "scale_target", "scale_input", "device", "random_state", "verbose", "callbacks", "compile",
+    "scale_target", "scale_input", "calibration_fraction", "device", "random_state", "verbose", "callbacks", "compile",
 )
 
 _PANEL_MTYPES = ["pd.DataFrame", "pd-multiindex", "pd_multiindex_hier"]
@@ -82,6 +82,10 @@ criterion, early_stopping, validation_fraction, patience, clip_grad_norm, lr_sch
 restore_best_weights, scaling, scale_target, scale_input, device, random_state, verbose, \
 callbacks, compile
         As in :class:`sklstm.LSTMForecaster`.
+    calibration_fraction : float or None, default=None
+        Share of the latest windows held out of training to calibrate conformal prediction
+        intervals; when set, ``predict_interval`` and ``predict_quantiles`` are available
+        (tag ``capability:pred_int``) for the steps up to ``horizon``.
 
     Attributes
     ----------
@@ -154,6 +158,7 @@ callbacks, compile
         scaling="global",
         scale_target=True,
         scale_input=True,
+        calibration_fraction=None,
         device="cpu",
         random_state=None,
         verbose=0,
@@ -187,6 +192,7 @@ callbacks, compile
         self.scaling = scaling
         self.scale_target = scale_target
         self.scale_input = scale_input
+        self.calibration_fraction = calibration_fraction
         self.device = device
         self.random_state = random_state
         self.verbose = verbose
@@ -196,6 +202,8 @@ callbacks, compile
             # sktime warns that remember_data's default will change; it is set above.
             warnings.filterwarnings("ignore", message=".*remember_data", category=FutureWarning)
             super().__init__()
+        # Intervals are calibrated on windows held out of training (split conformal).
+        self.set_tags(**{"capability:pred_int": calibration_fraction is not None})
 
     # -- fitting ------------------------------------------------------------------------------
     def _check_params(self):
@@ -268,7 +276,8 @@ callbacks, compile
         return self
 
     # -- forecasting ----------------------------------------------------------------------------
-    def _predict(self, fh, X):
+    def _forecast_inputs(self, fh, X):
+        """Per series: key, history rows, the steps of fh from its own end, future X."""
         times = fh.to_absolute_index(self.cutoff)
         keys, histories, steps, futures = [], [], [], []
         for key, part in _instances(_joined(self._y, self._X)):
@@ -285,20 +294,48 @@ callbacks, compile
             histories.append(part.to_numpy(dtype=float))
             steps.append(own_steps)
             futures.append(self._future_exogenous(key, X, part.index[-1:], own_steps, fh.freq))
-        n_steps = max(int(own_steps.max()) for own_steps in steps)
-        paths = self._recursive_paths(histories, futures, n_steps)
+        return times, keys, histories, steps, futures
 
-        column = self._y.columns
+    def _output_index(self, times, keys):
         if keys == [None]:
-            return pd.DataFrame(paths[0][steps[0] - 1], index=times, columns=column)
+            return times
         tuples = [
             (*(key if isinstance(key, tuple) else (key,)), time)
             for key in keys
             for time in times
         ]
-        index = pd.MultiIndex.from_tuples(tuples, names=self._y.index.names)
+        return pd.MultiIndex.from_tuples(tuples, names=self._y.index.names)
+
+    def _predict(self, fh, X):
+        times, keys, histories, steps, futures = self._forecast_inputs(fh, X)
+        n_steps = max(int(own.max()) for own in steps)
+        paths = self._recursive_paths(histories, futures, n_steps)
         values = np.concatenate([path[own - 1] for path, own in zip(paths, steps)])
-        return pd.DataFrame(values, index=index, columns=column)
+        return pd.DataFrame(values, index=self._output_index(times, keys),
+                            columns=self._y.columns)
+
+    def _predict_interval(self, fh, X, coverage):
+        times, keys, histories, steps, _ = self._forecast_inputs(fh, X)
+        furthest = max(int(own.max()) for own in steps)
+        if furthest > self.horizon_:
+            raise ValueError(
+                f"prediction intervals are calibrated for the network's {self.horizon_} "
+                f"direct steps, but fh reaches {furthest} steps ahead; fit with an fh (or "
+                "horizon) that covers every step you want an interval for."
+            )
+        length = int(self.window_length)
+        windows = np.stack([history[-length:] for history in histories])
+        columns = pd.MultiIndex.from_product(
+            [self._get_varnames(), list(coverage), ["lower", "upper"]]
+        )
+        out = pd.DataFrame(index=self._output_index(times, keys), columns=columns, dtype=float)
+        for c in coverage:
+            bounds = self.estimator_.predict_interval(windows.view(WindowArray), coverage=c)
+            for name, bound in zip(("lower", "upper"), bounds):
+                bound = bound.reshape(len(histories), self.horizon_)
+                values = np.concatenate([row[own - 1] for row, own in zip(bound, steps)])
+                out[(self._get_varnames()[0], c, name)] = values
+        return out
 
     def _future_exogenous(self, key, X, end, steps, freq):
         """Exogenous rows for the steps the recursion feeds back (None without X)."""
@@ -363,6 +400,7 @@ callbacks, compile
             {
                 "window_length": 4,
                 "hidden_size": 4,
+                "calibration_fraction": 0.25,
                 "architecture": "seq2seq",
                 "scaling": "window",
                 "update_strategy": "continue",
@@ -382,8 +420,8 @@ class GRUForecaster(LSTMForecaster):
     window_length, horizon, update_strategy, hidden_size, num_layers, cell, bidirectional, \
 dropout, architecture, dense_size, autoregressive, max_epochs, batch_size, lr, optimizer, \
 optimizer_params, weight_decay, criterion, early_stopping, validation_fraction, patience, \
-clip_grad_norm, lr_schedule, restore_best_weights, scaling, scale_target, scale_input, device, \
-random_state, verbose, callbacks, compile
+clip_grad_norm, lr_schedule, restore_best_weights, scaling, scale_target, scale_input, \
+calibration_fraction, device, random_state, verbose, callbacks, compile
         As in :class:`sklstm.sktime.LSTMForecaster`.
 
     Examples
@@ -428,6 +466,7 @@ random_state, verbose, callbacks, compile
         scaling="global",
         scale_target=True,
         scale_input=True,
+        calibration_fraction=None,
         device="cpu",
         random_state=None,
         verbose=0,
@@ -462,6 +501,7 @@ random_state, verbose, callbacks, compile
             scaling=scaling,
             scale_target=scale_target,
             scale_input=scale_input,
+            calibration_fraction=calibration_fraction,
             device=device,
             random_state=random_state,
             verbose=verbose,
