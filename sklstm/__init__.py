@@ -3,6 +3,7 @@
 from .classification import SequenceClassifier
 from .forecasting import GRUForecaster, LSTMForecaster
 from .impute import TimeSeriesImputer, reinstate_missing_timestamps
+from .persistence import load
 from .windowing import Sequences, SequenceWindower, make_sequences, pad_sequences
 
 __version__ = "0.1.0"
@@ -14,6 +15,7 @@ __all__ = [
     "SequenceWindower",
     "Sequences",
     "TimeSeriesImputer",
+    "load",
     "make_sequences",
     "pad_sequences",
     "reinstate_missing_timestamps",

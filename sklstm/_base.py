@@ -518,6 +518,23 @@ class BaseRecurrent(BaseEstimator):
     def _check_fitted(self):
         check_is_fitted(self, "net_")
 
+    def save(self, path):
+        """Write the fitted model to ``path`` without pickle (load it with :func:`sklstm.load`).
+
+        Parameters are stored as JSON, fitted arrays as plain arrays and the weights as
+        tensors; loading never unpickles arbitrary objects and needs no GPU. Parameters that
+        are objects (callbacks, a loss instance) cannot be stored this way: pickle such a
+        model instead.
+
+        Parameters
+        ----------
+        path : str or path-like
+            The file to write (conventionally ``.sklstm``).
+        """
+        from .persistence import save
+
+        save(self, path)
+
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.three_d_array = True
