@@ -518,6 +518,29 @@ class BaseRecurrent(BaseEstimator):
     def _check_fitted(self):
         check_is_fitted(self, "net_")
 
+    # What to_onnx exports: "forecaster" (outputs in y's units) or "classifier" (probabilities).
+    _onnx_kind = "forecaster"
+
+    def to_onnx(self, path):
+        """Export the fitted model as an ONNX graph (serve it with onnxruntime, no PyTorch).
+
+        The graph takes float32 windows ``(batch, n_timesteps, n_features)`` named "X" (any
+        batch size) and holds the whole prediction: input scaling (computed in float64 as in
+        :meth:`predict`), the network, and the outputs in the user's units — forecasts of
+        shape ``(batch, horizon)``, or the classifier's probabilities ``(batch, n_classes)``
+        in the order of ``classes_`` (sequences of any length, without NaN padding). The
+        labels, horizon and window length are stored in the model's metadata. Needs the
+        ``onnx`` package (the ``onnx`` extra).
+
+        Parameters
+        ----------
+        path : str or path-like
+            The ``.onnx`` file to write.
+        """
+        from ._export import export_onnx
+
+        export_onnx(self, path, self._onnx_kind, dynamic_time=self._onnx_kind == "classifier")
+
     def save(self, path):
         """Write the fitted model to ``path`` without pickle (load it with :func:`sklstm.load`).
 

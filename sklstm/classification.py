@@ -155,6 +155,8 @@ class SequenceClassifier(ClassifierMixin, BaseRecurrent):
         "class_weight": [dict, StrOptions({"balanced"}), None],
     }
 
+    _onnx_kind = "classifier"
+
     def __init__(
         self,
         *,
