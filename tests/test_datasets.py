@@ -7,6 +7,7 @@ import pytest
 
 from sklstm.datasets import (
     load_car_colors,
+    load_monthly_sunspots,
     load_monthly_temperatures,
     load_sunspots,
     load_weather_aus,
@@ -27,6 +28,25 @@ def test_sunspots_every_day_kept_unobserved_as_nan():
     # The course's split.
     assert len(y["1848-12-23":"1999-12-31"]) == 55_160
     assert len(y["2000-01-01":"2017-06-30"]) == 6_391
+
+
+@requires_data
+def test_monthly_sunspots_every_month_from_1749():
+    y = load_monthly_sunspots()
+    assert len(y) == 3_300 and y.notna().all() and y.index.freq == "MS"
+    assert y.index[0] == pd.Timestamp("1749-01-01") and y.index[-1] == pd.Timestamp("2023-12-01")
+    assert y.iloc[0] == pytest.approx(96.7) and y.iloc[-1] == pytest.approx(114.2)
+
+
+def test_monthly_sunspot_loader_refuses_the_daily_file(tmp_path):
+    daily = tmp_path / "SN_m_tot_V2.0.csv"
+    daily.write_text("1818;01;01;1818.001;  -1; -1.0;   0;1\n")
+    with pytest.raises(ValueError, match="8 field\\(s\\) per line, so it is not the SILSO monthly"):
+        load_monthly_sunspots(daily)
+    truncated = tmp_path / "t.csv"
+    truncated.write_text("1749;01;1749.042;  96.7; -1.0;   -1;1\n1749;02;1749.123;\n")
+    with pytest.raises(ValueError, match="line 2"):
+        load_monthly_sunspots(truncated)
 
 
 @requires_data

@@ -2,12 +2,13 @@
 
 from ._car import load_car_colors, make_car_sequences
 from ._fetch import get_data_home
-from ._sunspots import load_sunspots
+from ._sunspots import load_monthly_sunspots, load_sunspots
 from ._weather import load_monthly_temperatures, load_weather_aus
 
 __all__ = [
     "get_data_home",
     "load_car_colors",
+    "load_monthly_sunspots",
     "load_monthly_temperatures",
     "load_sunspots",
     "load_weather_aus",

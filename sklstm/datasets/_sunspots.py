@@ -73,3 +73,73 @@ def load_sunspots(path=None, *, data_home=None, download_if_missing=True):
     check_time_index(series.index, f"the sunspot file {file}", warn_irregular=False)
     series.index.freq = pd.infer_freq(series.index[:10])
     return series
+
+
+_EXPECTED_MONTHLY = (
+    "SILSO's monthly mean total sunspot number (SN_m_tot_V2.0.csv): 7 fields separated by ';' "
+    "per line (year; month; decimal year; sunspot number; deviation; observations; "
+    "definitive)."
+)
+MONTHLY_SUNSPOTS = RemoteFile("SN_m_tot_V2.0.csv",
+                              "https://www.sidc.be/SILSO/DATA/SN_m_tot_V2.0.csv")
+
+
+def load_monthly_sunspots(path=None, *, data_home=None, download_if_missing=True):
+    """Load the SILSO monthly mean total sunspot number (1749 onwards) as a monthly Series.
+
+    Source: WDC-SILSO, Royal Observatory of Belgium, Brussels (CC BY-NC 4.0).
+
+    Parameters
+    ----------
+    path : str or Path, default=None
+        The CSV (or .gz) itself, or a folder holding ``SN_m_tot_V2.0.csv``. None: look in the
+        folder named by $SKLSTM_DATA, then the cache, then download from SILSO.
+    data_home : str or Path, default=None
+        Cache folder for downloads (default $SKLSTM_HOME or ``~/sklstm_data``).
+    download_if_missing : bool, default=True
+        Download when no local copy is found; False raises FileNotFoundError instead.
+
+    Returns
+    -------
+    pandas.Series
+        Named "sunspot_number", one value per month on a month-start DatetimeIndex (freq
+        "MS"); months without a value (-1 in the file) are NaN.
+
+    Examples
+    --------
+    >>> from sklstm.datasets import load_monthly_sunspots
+    >>> y = load_monthly_sunspots()  # doctest: +SKIP
+    >>> str(y.index[0].date()), y.isna().sum()  # doctest: +SKIP
+    ('1749-01-01', 0)
+    """
+    file = locate(MONTHLY_SUNSPOTS, path, data_home, download_if_missing)
+    raw = read_table(file, "SILSO monthly sunspot", _EXPECTED_MONTHLY, sep=";", header=None,
+                     skipinitialspace=True)
+    if raw.shape[1] != 7:
+        raise ValueError(
+            f"{file} has {raw.shape[1]} field(s) per line, so it is not the SILSO monthly "
+            f"sunspot file. Expected {_EXPECTED_MONTHLY}"
+        )
+    raw = raw.iloc[:, [0, 1, 3]]
+    raw.columns = ["year", "month", "sunspot_number"]
+    numeric = raw.apply(pd.to_numeric, errors="coerce")
+    broken = numeric.isna().any(axis=1).to_numpy()
+    if broken.any():
+        row = int(np.flatnonzero(broken)[0])
+        raise ValueError(
+            f"{file} has a missing or non-numeric field on line {row + 1} "
+            f"({raw.iloc[row].tolist()}): the file is truncated or corrupt. "
+            f"Expected {_EXPECTED_MONTHLY}"
+        )
+    try:
+        index = pd.to_datetime(numeric[["year", "month"]].astype(int).assign(day=1))
+    except (ValueError, OverflowError) as exc:
+        raise ValueError(
+            f"{file} holds an invalid date ({exc}). Expected {_EXPECTED_MONTHLY}") from None
+    series = pd.Series(numeric["sunspot_number"].to_numpy(dtype=float), index=index,
+                       name="sunspot_number")
+    series[series == -1] = float("nan")
+    series.index.name = "month"
+    check_time_index(series.index, f"the monthly sunspot file {file}", warn_irregular=False)
+    series.index.freq = "MS"
+    return series
