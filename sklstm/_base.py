@@ -92,6 +92,20 @@ def seeded(seed, device):
         yield
 
 
+@contextlib.contextmanager
+def torch_threads(n_threads):
+    """Run the block with ``n_threads`` torch threads, then restore the caller's setting."""
+    before = torch.get_num_threads()
+    if n_threads is None or n_threads == before:
+        yield
+        return
+    torch.set_num_threads(n_threads)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
+
+
 def call_seed(seed, epochs_done):
     """Seed of one training call: a new shuffle order and dropout stream after every epoch."""
     return int(np.random.SeedSequence([seed, epochs_done]).generate_state(1)[0] >> 1)
@@ -148,6 +162,7 @@ class BaseRecurrent(BaseEstimator):
         "callbacks": [list, None],
         "warm_start": ["boolean"],
         "compile": ["boolean"],
+        "torch_threads": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"}), None],
     }
 
     # -- hooks for subclasses -------------------------------------------------------------
@@ -245,7 +260,8 @@ class BaseRecurrent(BaseEstimator):
         saved = dict(self.__dict__)
         net_before = copy.deepcopy(self.net_) if continuing else None
         try:
-            self._train(X, y, epochs=epochs, continuing=continuing, classes=classes)
+            with torch_threads(self._threads()):
+                self._train(X, y, epochs=epochs, continuing=continuing, classes=classes)
         except BaseException:
             self.__dict__.clear()
             self.__dict__.update(saved)
@@ -489,8 +505,31 @@ class BaseRecurrent(BaseEstimator):
             )
         )
 
+    def _threads(self):
+        """Torch threads for this fit/predict (None: leave the caller's setting).
+
+        "auto": one thread on the CPU. The recurrent networks sklstm trains are small and
+        latency-bound: a second thread gains little on a quiet machine (see
+        docs/benchmarks.md), and when another process uses the cores, threads that wait for
+        each other spin and a fit can run ten times slower. One thread also keeps results
+        identical whatever the number of parallel jobs. Worker processes of joblib, Dask
+        and Ray then need no setting of their own.
+        """
+        threads = getattr(self, "torch_threads", "auto")
+        if threads != "auto":
+            return threads
+        net = getattr(self, "net_", None)
+        device = net.device if net is not None else self.device
+        if device == "auto":
+            device = resolve_device("auto")
+        return 1 if str(device).startswith("cpu") else None
+
     def _forward(self, X3, lengths=None):
         """Module outputs for validated windows, in large batches, without autograd."""
+        with torch_threads(self._threads()):
+            return self._forward_blocks(X3, lengths)
+
+    def _forward_blocks(self, X3, lengths):
         module, device = self.net_.module_, self.net_.device
         module.eval()
         n = X3.shape[0]

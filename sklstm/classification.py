@@ -118,6 +118,12 @@ class SequenceClassifier(ClassifierMixin, BaseRecurrent):
         training parameters; a change of the network's structure is refused.
     compile : bool, default=False
         Run the module through ``torch.compile``.
+    torch_threads : int, "auto" or None, default="auto"
+        Torch threads while fitting and predicting; the caller's setting is restored
+        afterwards. "auto": one thread on the CPU (these small networks gain little from
+        more, and threads spin when other processes use the cores; results then do not
+        depend on the number of parallel jobs); the caller's setting on a GPU. None: leave
+        torch's setting as it is.
 
     Attributes
     ----------
@@ -188,6 +194,7 @@ class SequenceClassifier(ClassifierMixin, BaseRecurrent):
         callbacks=None,
         warm_start=False,
         compile=False,
+        torch_threads="auto",
     ):
         self.architecture = architecture
         self.hidden_size = hidden_size
@@ -217,6 +224,7 @@ class SequenceClassifier(ClassifierMixin, BaseRecurrent):
         self.callbacks = callbacks
         self.warm_start = warm_start
         self.compile = compile
+        self.torch_threads = torch_threads
 
     # -- hooks ------------------------------------------------------------------------------
     def _module_class(self):

@@ -106,6 +106,12 @@ _DOC_PARAMETERS = (
         of the network's structure (sizes, cell, architecture, scaling) is refused.
     compile : bool, default=False
         Run the module through ``torch.compile`` (pays off for large models on GPU).
+    torch_threads : int, "auto" or None, default="auto"
+        Torch threads while fitting and predicting; the caller's setting is restored
+        afterwards. "auto": one thread on the CPU (these small networks gain little from
+        more, and threads spin when other processes use the cores; results then do not
+        depend on the number of parallel jobs); the caller's setting on a GPU. None: leave
+        torch's setting as it is.
 """
 )
 
@@ -131,8 +137,8 @@ _DOC_ATTRIBUTES = """
         The fitted scaling that maps windows and targets into the network's frame and
         predictions back (statistics in float64).
     conformal_scores_ : ndarray of shape (n_calibration, horizon) or None
-        Sorted absolute errors of the held-out windows, per horizon step, in the network's
-        frame (so in units of each window's scale under ``scaling="window"``); None when no
+        Sorted absolute errors of the held-out windows, per horizon step, in units of y
+        (``interval_scale=None``) or of each window's deviation (``"window"``); None when no
         window was held out.
 """
 
@@ -175,6 +181,7 @@ class LSTMForecaster(RegressorMixin, BaseRecurrent):
         "criterion": [StrOptions(set(_CRITERIA)), type, torch.nn.Module, None],
         "scaling": [StrOptions({"global", "window"})],
         "calibration_fraction": [Interval(Real, 0, 1, closed="neither"), None],
+        "interval_scale": [StrOptions({"window"}), None],
     }
 
     def __init__(
@@ -205,12 +212,14 @@ class LSTMForecaster(RegressorMixin, BaseRecurrent):
         scale_target=True,
         scale_input=True,
         calibration_fraction=None,
+        interval_scale="window",
         device="cpu",
         random_state=None,
         verbose=0,
         callbacks=None,
         warm_start=False,
         compile=False,
+        torch_threads="auto",
     ):
         self.hidden_size = hidden_size
         self.num_layers = num_layers
@@ -237,12 +246,14 @@ class LSTMForecaster(RegressorMixin, BaseRecurrent):
         self.scale_target = scale_target
         self.scale_input = scale_input
         self.calibration_fraction = calibration_fraction
+        self.interval_scale = interval_scale
         self.device = device
         self.random_state = random_state
         self.verbose = verbose
         self.callbacks = callbacks
         self.warm_start = warm_start
         self.compile = compile
+        self.torch_threads = torch_threads
 
     # -- hooks ------------------------------------------------------------------------------
     def _module_class(self):
@@ -331,8 +342,43 @@ class LSTMForecaster(RegressorMixin, BaseRecurrent):
             self.conformal_scores_ = None
             return
         X_cal, y_cal = X3[start:], self._encode_y(y[start:])
-        errors = np.abs(self.scaling_.encode_target(y_cal, X_cal) - self._forward(X_cal))
-        self.conformal_scores_ = np.sort(errors, axis=0)
+        self._calibrated_scale = self.interval_scale  # what the scores mean, whatever set later
+        if self.interval_scale == "window":
+            self._interval_target = self._calibration_target_feature(X3)
+            # A floor for flat windows, from the training windows only (so that the
+            # calibration scores stay exchangeable with a future window's).
+            self._interval_floor = 0.1 * float(np.median(self._window_deviation(X3[:n_train])))
+        errors = np.abs(y_cal - self.scaling_.decode(self._forward(X_cal), X_cal))
+        self.conformal_scores_ = np.sort(errors / self._interval_scales(X_cal), axis=0)
+
+    def _calibration_target_feature(self, X3):
+        try:
+            return self._target_feature(X3)
+        except ValueError:
+            raise ValueError(
+                f"interval_scale='window' scales each interval by the deviation of the target "
+                f"in its window, but X has {X3.shape[2]} features and does not say which one "
+                "y continues. Cut X and y with make_sequences(series, ..., target=...), or "
+                "pass interval_scale=None."
+            ) from None
+
+    def _window_deviation(self, X3, max_windows=10_000):
+        """Standard deviation of the target feature of (up to max_windows, evenly) windows."""
+        if X3.shape[0] > max_windows:
+            X3 = X3[np.linspace(0, X3.shape[0] - 1, max_windows).astype(int)]
+        values = np.asarray(X3[:, :, self._interval_target], dtype=np.float64)
+        return values.std(axis=1)
+
+    def _interval_scales(self, X3):
+        """Per-window scale of the conformal scores: (n, 1)."""
+        if self._calibrated_scale != "window":
+            return np.ones((X3.shape[0], 1))
+        deviation = np.empty(X3.shape[0])
+        for start in range(0, X3.shape[0], 65_536):
+            deviation[start : start + 65_536] = self._window_deviation(
+                X3[start : start + 65_536], max_windows=np.inf)
+        floor = self._interval_floor if self._interval_floor > 0 else 1.0
+        return np.maximum(deviation, floor)[:, np.newaxis]
 
     def _prepare_rows(self, X_rows, y_rows):
         # Targets too go into the scaled frame (of their own window, for scaling="window").
@@ -398,8 +444,9 @@ class LSTMForecaster(RegressorMixin, BaseRecurrent):
 
         Each step's interval is the point forecast plus or minus the ``coverage`` quantile
         of that step's absolute errors on the held-out windows (``calibration_fraction``, or
-        the early-stopping validation windows), taken in the network's frame and mapped
-        back: under ``scaling="window"`` an interval scales with its window's own deviation.
+        the early-stopping validation windows). With ``interval_scale="window"`` the errors
+        are divided by their window's standard deviation of the target and each interval is
+        scaled back by its own window's: wide in volatile stretches, narrow in calm ones.
         With ``n`` calibration windows the quantile is the ``ceil((n + 1) * coverage)``-th
         smallest error, which covers future windows like the calibration ones with
         probability at least ``coverage``.
@@ -457,8 +504,9 @@ class LSTMForecaster(RegressorMixin, BaseRecurrent):
         else:
             quantile = scores[rank - 1]
         X3 = self._validate_X(X, reset=False)
-        outputs = self._forward(X3)
-        bounds = [self.scaling_.decode(outputs + sign * quantile, X3) for sign in (-1, 1)]
+        point = self.scaling_.decode(self._forward(X3), X3)
+        half_width = quantile[np.newaxis, :] * self._interval_scales(X3)
+        bounds = [point - half_width, point + half_width]
         if self._y_ndim == 1:
             return bounds[0][:, 0], bounds[1][:, 0]
         return tuple(b.reshape(len(b), self.horizon_) for b in bounds)
@@ -595,12 +643,14 @@ class GRUForecaster(LSTMForecaster):
         scale_target=True,
         scale_input=True,
         calibration_fraction=None,
+        interval_scale="window",
         device="cpu",
         random_state=None,
         verbose=0,
         callbacks=None,
         warm_start=False,
         compile=False,
+        torch_threads="auto",
     ):
         super().__init__(
             hidden_size=hidden_size,
@@ -628,10 +678,12 @@ class GRUForecaster(LSTMForecaster):
             scale_target=scale_target,
             scale_input=scale_input,
             calibration_fraction=calibration_fraction,
+            interval_scale=interval_scale,
             device=device,
             random_state=random_state,
             verbose=verbose,
             callbacks=callbacks,
             warm_start=warm_start,
             compile=compile,
+            torch_threads=torch_threads,
         )

@@ -57,20 +57,28 @@ def test_intervals_contain_the_forecast_and_widen_with_coverage(noisy_sine, cali
 def test_calibration_windows_are_the_latest_and_never_trained_on(noisy_sine):
     X, y, X_test, _ = noisy_sine
     held = LSTMForecaster(hidden_size=8, max_epochs=3, calibration_fraction=0.25,
-                          random_state=0).fit(X[:400], y[:400])
+                          interval_scale=None, random_state=0).fit(X[:400], y[:400])
     plain = LSTMForecaster(hidden_size=8, max_epochs=3, random_state=0).fit(X[:300], y[:300])
     # Identical to a model fitted on the first 300 windows only.
     np.testing.assert_array_equal(held.predict(X_test[:50]), plain.predict(X_test[:50]))
     assert held.conformal_scores_.shape == (100, 3)
     assert plain.conformal_scores_ is None
-    errors = np.abs(held.predict(X[300:400]) - y[300:400]) / held.scaling_.target_scale
-    # Targets enter the frame in float32: equal up to its rounding.
-    np.testing.assert_allclose(np.sort(errors, axis=0), held.conformal_scores_, atol=1e-6)
+    errors = np.abs(held.predict(X[300:400]) - y[300:400])
+    np.testing.assert_allclose(np.sort(errors, axis=0), held.conformal_scores_, rtol=1e-12)
+    # interval_scale="window" (the default): errors in units of their window's deviation.
+    scaled = held.set_params(interval_scale="window")
+    assert scaled._calibrated_scale is None  # the scores keep their meaning until refitted
+    window = LSTMForecaster(hidden_size=8, max_epochs=3, calibration_fraction=0.25,
+                            random_state=0).fit(X[:400], y[:400])
+    deviation = np.asarray(X[300:400])[:, :, 0].std(axis=1)
+    np.testing.assert_allclose(np.sort(errors / deviation[:, None], axis=0),
+                               window.conformal_scores_, rtol=1e-9)
 
 
-def test_window_scaling_intervals_scale_with_the_window(noisy_sine):
+@pytest.mark.parametrize("scaling", ["global", "window"])
+def test_intervals_scale_with_the_window(noisy_sine, scaling):
     X, y, X_test, _ = noisy_sine
-    model = GRUForecaster(hidden_size=8, max_epochs=5, scaling="window",
+    model = GRUForecaster(hidden_size=8, max_epochs=5, scaling=scaling,
                           calibration_fraction=0.2, random_state=0).fit(X, y)
     lower, upper = model.predict_interval(X_test[:20], coverage=0.8)
     doubled_lower, doubled_upper = model.predict_interval(2 * X_test[:20], coverage=0.8)

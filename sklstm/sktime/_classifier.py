@@ -12,7 +12,7 @@ _CORE_PARAMS = (
     "dense_size", "conv_filters", "max_epochs", "batch_size", "lr", "optimizer",
     "optimizer_params", "weight_decay", "early_stopping", "validation_fraction", "patience",
     "clip_grad_norm", "lr_schedule", "restore_best_weights", "class_weight", "scale_input",
-    "device", "random_state", "verbose", "callbacks", "compile",
+    "device", "random_state", "verbose", "callbacks", "compile", "torch_threads",
 )
 
 
@@ -46,7 +46,7 @@ class SequenceClassifier(BaseClassifier):
 conv_filters, max_epochs, batch_size, lr, optimizer, optimizer_params, weight_decay, \
 early_stopping, validation_fraction, patience, clip_grad_norm, lr_schedule, \
 restore_best_weights, class_weight, scale_input, device, random_state, verbose, callbacks, \
-compile
+compile, torch_threads
         As in :class:`sklstm.SequenceClassifier`.
 
     Attributes
@@ -113,6 +113,7 @@ compile
         verbose=0,
         callbacks=None,
         compile=False,
+        torch_threads="auto",
     ):
         self.architecture = architecture
         self.hidden_size = hidden_size
@@ -141,6 +142,7 @@ compile
         self.verbose = verbose
         self.callbacks = callbacks
         self.compile = compile
+        self.torch_threads = torch_threads
         super().__init__()
 
     def _fit(self, X, y):

@@ -26,7 +26,8 @@ _CORE_PARAMS = (
     "dense_size", "autoregressive", "max_epochs", "batch_size", "lr", "optimizer",
     "optimizer_params", "weight_decay", "criterion", "early_stopping", "validation_fraction",
     "patience", "clip_grad_norm", "lr_schedule", "restore_best_weights", "scaling",
-    "scale_target", "scale_input", "calibration_fraction", "device", "random_state", "verbose", "callbacks", "compile",
+    "scale_target", "scale_input", "calibration_fraction", "interval_scale", "device",
+    "random_state", "verbose", "callbacks", "compile", "torch_threads",
 )
 
 _PANEL_MTYPES = ["pd.DataFrame", "pd-multiindex", "pd_multiindex_hier"]
@@ -36,7 +37,8 @@ def _instances(frame):
     """Yield ``(key, frame_of_one_series)``; key None for a single series."""
     if isinstance(frame.index, pd.MultiIndex):
         levels = list(range(frame.index.nlevels - 1))
-        for key, part in frame.groupby(level=levels, sort=False):
+        by = levels if len(levels) > 1 else levels[0]  # one level: scalar keys
+        for key, part in frame.groupby(level=by, sort=False):
             yield key, part.droplevel(levels)
     else:
         yield None, frame
@@ -80,12 +82,14 @@ class LSTMForecaster(BaseForecaster):
 autoregressive, max_epochs, batch_size, lr, optimizer, optimizer_params, weight_decay, \
 criterion, early_stopping, validation_fraction, patience, clip_grad_norm, lr_schedule, \
 restore_best_weights, scaling, scale_target, scale_input, device, random_state, verbose, \
-callbacks, compile
+callbacks, compile, torch_threads
         As in :class:`sklstm.LSTMForecaster`.
     calibration_fraction : float or None, default=None
         Share of the latest windows held out of training to calibrate conformal prediction
         intervals; when set, ``predict_interval`` and ``predict_quantiles`` are available
         (tag ``capability:pred_int``) for the steps up to ``horizon``.
+    interval_scale : {"window"} or None, default="window"
+        As in :class:`sklstm.LSTMForecaster`: intervals scaled by each window's deviation.
 
     Attributes
     ----------
@@ -159,11 +163,13 @@ callbacks, compile
         scale_target=True,
         scale_input=True,
         calibration_fraction=None,
+        interval_scale="window",
         device="cpu",
         random_state=None,
         verbose=0,
         callbacks=None,
         compile=False,
+        torch_threads="auto",
     ):
         self.window_length = window_length
         self.horizon = horizon
@@ -193,11 +199,13 @@ callbacks, compile
         self.scale_target = scale_target
         self.scale_input = scale_input
         self.calibration_fraction = calibration_fraction
+        self.interval_scale = interval_scale
         self.device = device
         self.random_state = random_state
         self.verbose = verbose
         self.callbacks = callbacks
         self.compile = compile
+        self.torch_threads = torch_threads
         with warnings.catch_warnings():
             # sktime warns that remember_data's default will change; it is set above.
             warnings.filterwarnings("ignore", message=".*remember_data", category=FutureWarning)
@@ -421,7 +429,8 @@ class GRUForecaster(LSTMForecaster):
 dropout, architecture, dense_size, autoregressive, max_epochs, batch_size, lr, optimizer, \
 optimizer_params, weight_decay, criterion, early_stopping, validation_fraction, patience, \
 clip_grad_norm, lr_schedule, restore_best_weights, scaling, scale_target, scale_input, \
-calibration_fraction, device, random_state, verbose, callbacks, compile
+calibration_fraction, interval_scale, device, random_state, verbose, callbacks, compile, \
+torch_threads
         As in :class:`sklstm.sktime.LSTMForecaster`.
 
     Examples
@@ -467,11 +476,13 @@ calibration_fraction, device, random_state, verbose, callbacks, compile
         scale_target=True,
         scale_input=True,
         calibration_fraction=None,
+        interval_scale="window",
         device="cpu",
         random_state=None,
         verbose=0,
         callbacks=None,
         compile=False,
+        torch_threads="auto",
     ):
         super().__init__(
             window_length=window_length,
@@ -502,11 +513,13 @@ calibration_fraction, device, random_state, verbose, callbacks, compile
             scale_target=scale_target,
             scale_input=scale_input,
             calibration_fraction=calibration_fraction,
+            interval_scale=interval_scale,
             device=device,
             random_state=random_state,
             verbose=verbose,
             callbacks=callbacks,
             compile=compile,
+            torch_threads=torch_threads,
         )
 
     @classmethod
