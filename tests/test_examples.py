@@ -155,3 +155,20 @@ def test_sktime_workflow_small_runs_end_to_end():
     accuracy = float(rows["test accuracy"][0].strip(" %")) / 100
     majority = float(rows["majority class"][0].strip(" %")) / 100
     assert accuracy > majority + 0.3
+
+
+@requires_data
+def test_distributed_search_example_on_a_local_dask_cluster():
+    pytest.importorskip("distributed", reason="needs dask.distributed (dev extra)")
+    example = load_example("distributed_search")
+    X, y = example.data(last_years=40)
+    search = example.make_search(max_epochs=2)
+    search.set_params(param_grid={"sequencewindower__window_length": [24, 48]})
+    seconds = example.run(search, X, y, backend="dask")
+    assert seconds > 0 and search.best_params_["sequencewindower__window_length"] in (24, 48)
+    sequential = example.make_search(max_epochs=2)
+    sequential.set_params(param_grid={"sequencewindower__window_length": [24, 48]})
+    example.run(sequential, X, y, backend="sequential")
+    for i in range(2):
+        np.testing.assert_array_equal(search.cv_results_[f"split{i}_test_score"],
+                                      sequential.cv_results_[f"split{i}_test_score"])
