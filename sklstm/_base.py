@@ -20,7 +20,12 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 from skorch.callbacks import Callback, GradientNormClipping, LRScheduler
 
-from ._callbacks import BestTrainingWeights, FiniteLossGuard, LatestEarlyStopping
+from ._callbacks import (
+    BestTrainingWeights,
+    EpochProgress,
+    FiniteLossGuard,
+    LatestEarlyStopping,
+)
 from ._net import (
     EVAL_BATCH_ELEMENTS,
     BatchIterator,
@@ -369,6 +374,10 @@ class BaseRecurrent(BaseEstimator):
     def _optimizer_kwargs(self):
         return {"weight_decay": self.weight_decay, **(self.optimizer_params or {})}
 
+    def _skorch_verbose(self):
+        """skorch prints its per-epoch table from verbose=2 (1 is sklstm's progress line)."""
+        return int(self.verbose) - 1 if self.verbose and self.verbose > 1 else 0
+
     def _use_early_stopping(self, n_samples):
         if self.early_stopping == "auto":
             return n_samples >= AUTO_EARLY_STOPPING_MIN_SAMPLES
@@ -383,6 +392,8 @@ class BaseRecurrent(BaseEstimator):
         loss (or the validation loss), and early stopping.
         """
         callbacks = list(self.callbacks or []) + [("finite_loss", FiniteLossGuard())]
+        if self.verbose == 1:
+            callbacks.append(("progress", EpochProgress()))
         if self.clip_grad_norm is not None:
             callbacks.append(
                 ("clip_grad_norm", GradientNormClipping(gradient_clip_value=self.clip_grad_norm))
@@ -434,7 +445,7 @@ class BaseRecurrent(BaseEstimator):
             iterator_valid=BatchIterator,
             iterator_valid__eval_elements=EVAL_BATCH_ELEMENTS,
             device=device,
-            verbose=self.verbose,
+            verbose=self._skorch_verbose(),
             compile=self.compile,
             **{f"optimizer__{k}": v for k, v in self._optimizer_kwargs().items()},
             **{f"criterion__{k}": v for k, v in criterion_params.items()},
@@ -461,7 +472,8 @@ class BaseRecurrent(BaseEstimator):
 
     def _refresh_training_params(self, net, n_samples):
         """Give a continued net the current training parameters (lr, epochs, stopping, ...)."""
-        net.max_epochs, net.batch_size, net.verbose = self.max_epochs, self.batch_size, self.verbose
+        net.max_epochs, net.batch_size = self.max_epochs, self.batch_size
+        net.verbose = self._skorch_verbose()
         criterion, criterion_params = self._criterion()
         if _signature(criterion, criterion_params) != self._criterion_used:
             for key in [k for k in vars(net) if k.startswith("criterion__")]:

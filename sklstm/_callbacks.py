@@ -1,8 +1,10 @@
 """skorch callbacks that make training end well: early stopping that Ctrl-C can be told from,
-a guard against a diverging loss, and restoring the best weights of the run.
+a guard against a diverging loss, restoring the best weights of the run, and a progress line.
 """
 
 import copy
+import sys
+import time
 
 import torch
 from skorch.callbacks import Callback, EarlyStopping
@@ -87,3 +89,47 @@ class BestTrainingWeights(Callback):
                 count += len(yb)
         module.train(was_training)
         return total / max(count, 1)
+
+
+class EpochProgress(Callback):
+    """One line, rewritten after every epoch: epoch, losses, elapsed time and an estimate of
+    the time left (``verbose=1``). Written to stderr so that printed results stay clean; where
+    stderr is not a terminal (a log file), a line every tenth of the epochs instead."""
+
+    def __init__(self, stream=None):
+        self.stream = stream
+
+    def initialize(self):
+        self._start = None
+        return self
+
+    def on_train_begin(self, net, **kwargs):
+        self._start = time.perf_counter()
+        self._first_epoch = len(net.history)
+
+    def on_epoch_end(self, net, **kwargs):
+        stream = self.stream or sys.stderr
+        row = net.history[-1]
+        done = len(net.history) - self._first_epoch
+        total = net.max_epochs
+        elapsed = time.perf_counter() - self._start
+        left = elapsed / done * (total - done)
+        losses = f"loss {row['train_loss']:.4g}"
+        if "valid_loss" in row:
+            losses += f"  valid {row['valid_loss']:.4g}"
+        width = len(str(total))
+        text = (f"  epoch {done:>{width}}/{total}  {losses}  {elapsed:.0f} s, "
+                f"at most {left:.0f} s left")
+        if getattr(stream, "isatty", lambda: False)():
+            stream.write(f"\r{text}   ")
+        elif done % max(1, total // 10) == 0 or done == total:
+            stream.write(text + "\n")
+        else:
+            return
+        stream.flush()
+
+    def on_train_end(self, net, **kwargs):
+        stream = self.stream or sys.stderr
+        if getattr(stream, "isatty", lambda: False)():
+            stream.write("\n")
+            stream.flush()

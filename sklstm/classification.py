@@ -110,7 +110,8 @@ class SequenceClassifier(ClassifierMixin, BaseRecurrent):
     random_state : int, RandomState instance or None, default=None
         Seeds initialisation, shuffling and dropout.
     verbose : int, default=0
-        Print skorch's per-epoch log when > 0.
+        0: quiet. 1: one progress line on stderr, rewritten after every epoch (epoch,
+        losses, elapsed time, time left at most). 2 or more: skorch's table of every epoch.
     callbacks : list of skorch callbacks or None, default=None
         Passed through to the skorch net.
     warm_start : bool, default=False

@@ -97,7 +97,8 @@ _DOC_PARAMETERS = (
         Seeds weight initialisation, shuffling and dropout: the same seed, data and device
         give identical predictions.
     verbose : int, default=0
-        Print skorch's per-epoch log when > 0.
+        0: quiet. 1: one progress line on stderr, rewritten after every epoch (epoch,
+        losses, elapsed time, time left at most). 2 or more: skorch's table of every epoch.
     callbacks : list of skorch callbacks or (name, callback) tuples, or None, default=None
         Passed through to the skorch net.
     warm_start : bool, default=False

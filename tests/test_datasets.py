@@ -246,3 +246,14 @@ def test_offline_reading_needs_no_writable_home(tmp_path, monkeypatch):
             load_sunspots(download_if_missing=False)
     finally:
         locked.chmod(0o700)
+
+
+@requires_data
+def test_embedded_temperatures_are_the_loader_output_rounded():
+    from sklstm.datasets import load_australian_temperatures
+
+    embedded = load_australian_temperatures()
+    full = load_monthly_temperatures()
+    assert embedded.index.equals(full.index) and list(embedded.columns) == list(full.columns)
+    np.testing.assert_allclose(embedded.to_numpy(), full.to_numpy(), atol=5e-4, equal_nan=True)
+    assert embedded.isna().equals(full.isna())

@@ -1,5 +1,7 @@
 """Rain in Australia: daily weather observations of 49 Australian locations."""
 
+from pathlib import Path
+
 import pandas as pd
 
 from ..impute import reinstate_missing_timestamps
@@ -102,3 +104,41 @@ def load_monthly_temperatures(path=None, *, data_home=None, download_if_missing=
     monthly.index.name = "month"
     monthly.columns.name = "location"
     return reinstate_missing_timestamps(monthly, freq="MS")
+
+
+_EMBEDDED = Path(__file__).resolve().parent / "data" / "australian_monthly_temperatures.csv.gz"
+
+
+def load_australian_temperatures():
+    """Monthly mean temperature of 49 Australian locations, shipped with sklstm (no download).
+
+    The output of :func:`load_monthly_temperatures` (monthly mean of the daily median
+    temperature, 2007-11 .. 2017-06), rounded to 0.001 degree and embedded in the package
+    (14 kB) by ``scripts/derive_monthly_temperatures.py``, so that the tour and the
+    documentation run offline. Months without observations are NaN.
+
+    Source: Australian Bureau of Meteorology observations (Climate Data Online), as collected
+    in Kaggle's "Rain in Australia" data set; Copyright Commonwealth of Australia 2010, Bureau
+    of Meteorology (the BoM copyright page allows use under the Copyright Act 1968 and, where
+    marked, CC BY 3.0 AU).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Month-start DatetimeIndex (freq "MS", 116 months), one column per location, degrees
+        Celsius.
+
+    Examples
+    --------
+    >>> from sklstm.datasets import load_australian_temperatures
+    >>> temps = load_australian_temperatures()
+    >>> temps.shape, str(temps.index[0].date())
+    ((116, 49), '2007-11-01')
+    >>> round(float(temps.loc["2016-01-01", "Canberra"]), 2)
+    21.27
+    """
+    frame = pd.read_csv(_EMBEDDED, index_col=0)
+    frame.index = pd.PeriodIndex(frame.index, freq="M").to_timestamp()
+    frame.index.name = "month"
+    frame.columns.name = "Location"
+    return frame.asfreq("MS")
