@@ -30,6 +30,10 @@ class ServingGraph(nn.Module):
         self.window = isinstance(scaling, WindowScaling)
         if self.window:
             self.target_feature = scaling.target_feature
+            floor = getattr(scaling, "floor", None)
+            self.has_floor = floor is not None
+            if self.has_floor:
+                self.register_buffer("floor", torch.as_tensor(floor, dtype=torch.float64))
         elif isinstance(scaling, GlobalScaling):
             as64 = lambda v: torch.as_tensor(v, dtype=torch.float64)  # noqa: E731
             self.register_buffer("input_mean", as64(scaling.input_mean))
@@ -44,8 +48,10 @@ class ServingGraph(nn.Module):
         if self.window:
             loc = x[:, -1:, :]
             deviation = x.std(dim=1, unbiased=False, keepdim=True)
-            # A constant window has no scale: keep its unit (WindowScaling does the same).
-            scale = torch.where(deviation > 0, deviation, torch.ones_like(deviation))
+            if self.has_floor:  # as WindowScaling: at least a share of the training median
+                scale = torch.maximum(deviation, self.floor)
+            else:
+                scale = torch.where(deviation > 0, deviation, torch.ones_like(deviation))
             scaled = (x - loc) / scale
         else:
             scaled = (x - self.input_mean) / self.input_scale

@@ -120,7 +120,9 @@ class WindowScaling:
     by feature; the targets are put in the frame of their window's target feature, and the
     network's outputs are mapped back with the same two numbers. A forecaster then never
     sees the level of a series, only its shape, so it extrapolates to levels outside the
-    training range (a trend, a growing season). Nothing is learned in ``fit``.
+    training range (a trend, a growing season). ``fit`` learns only a floor for the scale
+    (a tenth of the training windows' median deviation, per feature), so that flat windows
+    keep targets of ordinary size.
 
     Parameters
     ----------
@@ -128,24 +130,36 @@ class WindowScaling:
         Position of the target among the window's features.
     """
 
-    def __init__(self, target_feature=0):
+    # A window's scale is at least this share of the median window deviation in training:
+    # a flat stretch (a constant, a filled gap) has a deviation of 0 or of float noise
+    # (1e-15), and dividing by it would put its targets at 1e15 in the network's frame.
+    FLOOR_SHARE = 0.1
+
+    def __init__(self, target_feature=0, floor=None):
         self.target_feature = int(target_feature)
+        self.floor = None if floor is None else np.asarray(floor, dtype=np.float64)
 
     @classmethod
-    def fit(cls, X3, y=None, *, target_feature=0):
-        return cls(target_feature)
+    def fit(cls, X3, y=None, *, target_feature=0, max_windows=10_000):
+        """Record the scale floor of each feature from (up to ``max_windows``) windows."""
+        sample = X3
+        if X3.shape[0] > max_windows:
+            sample = X3[np.linspace(0, X3.shape[0] - 1, max_windows).astype(int)]
+        deviation = np.nanstd(np.asarray(sample, dtype=np.float64), axis=1)
+        floor = cls.FLOOR_SHARE * np.nanmedian(deviation, axis=0)
+        return cls(target_feature, np.where(np.isfinite(floor) & (floor > 0), floor, 1.0))
 
-    @staticmethod
-    def statistics(X_rows):
+    def statistics(self, X_rows):
         """``(loc, scale)`` of each window, float64 arrays of shape (n, n_features)."""
         loc = np.asarray(X_rows[:, -1, :], dtype=np.float64)
         scale = np.empty_like(loc)
         for start, chunk in _row_chunks(X_rows):
             scale[start : start + len(chunk)] = np.nanstd(
                 chunk.astype(np.float64, copy=False), axis=1)
-        # A constant window has no scale: keep its unit (it is exactly its last value).
-        scale = np.where(np.isfinite(scale) & (scale > 0), scale, 1.0)
-        return loc, scale
+        floor = getattr(self, "floor", None)
+        if floor is None:  # a model pickled before the floor existed
+            return loc, np.where(np.isfinite(scale) & (scale > 0), scale, 1.0)
+        return loc, np.where(np.isfinite(scale), np.maximum(scale, floor), floor)
 
     def prepare(self, X_rows, y_rows):
         """Windows and targets in the network's frame, the window statistics computed once."""

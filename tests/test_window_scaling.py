@@ -66,3 +66,21 @@ def test_window_scaling_uses_the_target_feature_of_multivariate_windows():
         LSTMForecaster(scaling="window", max_epochs=1).fit(np.asarray(X), y)
     with pytest.raises(ValueError, match="structure"):
         model.set_params(warm_start=True, scaling="global").fit(X, y)
+
+
+def test_flat_windows_keep_targets_of_ordinary_size():
+    # A seasonal series with a long flat stretch (a filled gap): windows inside it have a
+    # deviation of 0 or float noise; dividing by it would put their targets at ~1e15.
+    series = np.sin(np.arange(400) / 4.0) * 5 + 20
+    series[100:160] = 20.0 + np.arange(60) * 1e-15
+    X, y = make_sequences(series, window_length=18, horizon=6)
+    scaling = WindowScaling.fit(X, y)
+    deviations = np.asarray(X)[:, :, 0].std(axis=1)
+    assert (deviations < 1e-10).any()
+    np.testing.assert_allclose(scaling.floor, 0.1 * np.median(deviations), rtol=1e-9)
+    encoded = scaling.encode_target(y, X)
+    assert np.abs(encoded).max() < 100
+    np.testing.assert_allclose(scaling.decode(encoded, X), y, rtol=1e-6, atol=1e-5)
+    model = LSTMForecaster(scaling="window", hidden_size=16, max_epochs=30,
+                           random_state=0).fit(X, y)
+    assert np.abs(model.predict(X) - y).mean() < 1.0  # not blown up by the flat windows
