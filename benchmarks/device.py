@@ -33,7 +33,7 @@ def cases(quick):
     Xc = rng.normal(size=(270, 29, 12))
     yc = rng.integers(0, 9, 270)
     Xb, yb = make_sequences(np.sin(np.arange(200_010 if not quick else 20_010) / 9.0), 64)
-    common = dict(early_stopping=False, random_state=0, verbose=0)
+    common = dict(early_stopping=False, random_state=0, verbose=0, torch_threads=None)
     return [
         ("sunspot shape: LSTM 64, batch 64, 55k windows x 10", LSTMForecaster,
          dict(max_epochs=2, **common), Xs, ys),

@@ -35,6 +35,8 @@ from sklstm import LSTMForecaster, make_sequences  # noqa: E402
 from sklstm.datasets import load_sunspots  # noqa: E402
 
 COURSE_RMSE = 14.38
+# Every framework runs with this many torch threads (sklstm with torch_threads=None, so
+# that the pinned setting applies to it too: its default would be one thread).
 THREADS = 2
 
 
@@ -138,7 +140,8 @@ EQUAL_WORK = dict(clip_grad_norm=None, lr_schedule=None, restore_best_weights=Fa
 
 def sklstm_epochs(X, y, batch_size, epochs, **params):
     model = LSTMForecaster(dense_size=32, autoregressive=False, early_stopping=False,
-                           max_epochs=epochs, batch_size=batch_size, random_state=0, **params)
+                           max_epochs=epochs, batch_size=batch_size, random_state=0,
+                           torch_threads=None, **params)
     model.fit(X, y)
     return list(model.history_["dur"])
 
@@ -248,7 +251,7 @@ def course_settings_time_to_accuracy(X, y, X_test, y_test, max_epochs=60):
 
 def sklstm_time_to_accuracy(X, y, X_test, y_test):
     probe = TestRMSE(X_test, y_test, COURSE_RMSE)
-    model = LSTMForecaster(random_state=0, callbacks=[("test_rmse", probe)])
+    model = LSTMForecaster(random_state=0, torch_threads=None, callbacks=[("test_rmse", probe)])
     probe.estimator = model
     start = time.perf_counter()
     model.fit(X, y)
@@ -304,7 +307,8 @@ def bench_small(epochs=200, batch_size=16):
                           {})]:
         ours_model = LSTMForecaster(architecture="seq2seq", bidirectional=True, hidden_size=32,
                                     autoregressive=False, max_epochs=epochs,
-                                    batch_size=batch_size, random_state=0, **params)
+                                    batch_size=batch_size, random_state=0,
+                                    torch_threads=None, **params)
         start = time.perf_counter()
         ours_model.fit(X, y)
         timings[name] = time.perf_counter() - start
@@ -315,7 +319,7 @@ def bench_small(epochs=200, batch_size=16):
 def bench_inference(X, y, X_test, repeats=5):
     Xc = np.ascontiguousarray(X_test, dtype=np.float32)
     model = LSTMForecaster(dense_size=32, autoregressive=False, early_stopping=False,
-                           max_epochs=1, random_state=0).fit(X[:5000], y[:5000])
+                           max_epochs=1, random_state=0, torch_threads=None).fit(X[:5000], y[:5000])
     module = model.net_.module_.eval()
     net = NeuralNetRegressor(CourseLSTM, max_epochs=1, batch_size=32, verbose=0,
                              train_split=None).fit(
@@ -380,7 +384,7 @@ def bench_huge(n_points=50_000_000, window=512, n_batches=5):
     X, y = make_sequences(series, window)
     stopper = StopAfter(n_batches)
     model = LSTMForecaster(hidden_size=16, batch_size=64, early_stopping=False,
-                           callbacks=[stopper], random_state=0)
+                           callbacks=[stopper], random_state=0, torch_threads=None)
     start = time.perf_counter()
     try:
         model.fit(X, y)
