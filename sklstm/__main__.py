@@ -36,15 +36,13 @@ def weather_tour(max_epochs=40, random_state=0, verbose=1):
         load_australian_temperatures())
     train = temps[temps.index < TEST_START]
     test = temps[temps.index >= TEST_START].iloc[:HORIZON]
-    windows = [make_sequences(train[city], WINDOW, horizon=HORIZON) for city in temps.columns]
-    X = np.concatenate([np.asarray(w.X) for w in windows])
-    y = np.concatenate([np.asarray(w.y) for w in windows])
+    # Every location's windows, never one across two locations, in time order.
+    X, y = make_sequences(train, WINDOW, horizon=HORIZON, series_id="columns")
     start = time.perf_counter()
     model = LSTMForecaster(max_epochs=max_epochs, random_state=random_state, verbose=verbose,
                            **WEATHER_MODEL).fit(X, y)
     seconds = time.perf_counter() - start
-    last = np.stack([train[city].to_numpy()[-WINDOW:] for city in temps.columns])[:, :, None]
-    forecast = model.predict(last)
+    forecast = model.forecast(train, series_id="columns").to_numpy().reshape(-1, HORIZON)
     actual = test.to_numpy().T
     # Strictly 18 months ahead: the latest same month before 2016 (no test month is used).
     naive = np.stack([[train[city][train.index.month == month].iloc[-1] for month in

@@ -12,6 +12,7 @@ from sklearn.utils.validation import check_array
 
 from ._base import TRAINING_END_DOC, BaseRecurrent
 from ._modules import RecurrentRegressor
+from ._panel import COLUMNS, is_panel, series_index, split_panel
 from ._scaling import GlobalScaling, WindowScaling
 from ._time import future_index
 from ._validation import (
@@ -512,7 +513,7 @@ class LSTMForecaster(RegressorMixin, BaseRecurrent):
             return bounds[0][:, 0], bounds[1][:, 0]
         return tuple(b.reshape(len(b), self.horizon_) for b in bounds)
 
-    def forecast(self, series, freq=None, coverage=None):
+    def forecast(self, series, freq=None, coverage=None, series_id=None):
         """Forecast the ``horizon`` steps after the end of ``series``, with their timestamps.
 
         Parameters
@@ -521,23 +522,77 @@ class LSTMForecaster(RegressorMixin, BaseRecurrent):
             The series the model was trained on (or its continuation), oldest first; its
             last ``n_timesteps_in_`` rows form the input window. It must have the columns
             the model was fitted on, in the same order (checked by name when the training
-            windows came from a named series).
+            windows came from a named series). Many series at once as in
+            :func:`sklstm.make_sequences` (a (series, time) MultiIndex, or ``series_id``).
         freq : str, pandas offset, int or None, default=None
             Step of the future index; None takes the index's own. When given, it must agree
             with the index.
         coverage : float or None, default=None
             When given, also return the prediction interval of this coverage (see
             :meth:`predict_interval`).
+        series_id : "columns", column label or None, default=None
+            Read ``series`` as many series (see :func:`sklstm.make_sequences`); each is
+            forecast from its own last window.
 
         Returns
         -------
         pandas.Series or pandas.DataFrame
             The ``horizon_`` forecasts of the target, indexed by the future labels: of the
             same type as the series' index (DatetimeIndex with its timezone, PeriodIndex,
-            integer positions). With ``coverage``, a DataFrame with columns "forecast",
+            integer positions); for many series, a (series, time) MultiIndex, every series'
+            steps after its own end. With ``coverage``, a DataFrame with columns "forecast",
             "lower" and "upper".
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import pandas as pd
+        >>> from sklstm import LSTMForecaster, make_sequences
+        >>> t = np.arange(200)
+        >>> panel = pd.DataFrame({"a": np.sin(t / 5), "b": 10 + np.sin(t / 5)})
+        >>> X, y = make_sequences(panel, window_length=12, horizon=2, series_id="columns")
+        >>> model = LSTMForecaster(scaling="window", max_epochs=5, random_state=0).fit(X, y)
+        >>> model.forecast(panel, series_id="columns").index.tolist()
+        [('a', 200), ('a', 201), ('b', 200), ('b', 201)]
         """
         self._check_fitted()
+        if is_panel(series, series_id):
+            parts = split_panel(series, series_id)
+            if series_id == COLUMNS:
+                parts = [(key, part.rename(None)) for key, part in parts]
+        else:
+            parts = [(None, series)]
+        windows, futures = [], []
+        for key, part in parts:
+            try:
+                window, future = self._last_window(part, freq)
+            except ValueError as error:
+                if key is None:
+                    raise
+                raise ValueError(f"series {key!r} of the panel: {error}") from None
+            windows.append(window)
+            futures.append(future)
+        window = np.concatenate(windows)
+        prediction = self.predict(window).reshape(len(parts), self.horizon_)
+        if parts[0][0] is None:
+            index = futures[0]
+        else:
+            names = (list(series.index.names) if series_id is None
+                     else ["series" if series_id == COLUMNS else series_id,
+                           getattr(series.index, "name", None) or "time"])
+            keys = [key for key, _ in parts for _ in range(self.horizon_)]
+            times = [time for future in futures for time in future]
+            index = series_index(keys, times, names)
+        if coverage is None:
+            return pd.Series(prediction.ravel(), index=index, name="forecast")
+        lower, upper = self.predict_interval(window, coverage=coverage)
+        return pd.DataFrame(
+            {"forecast": prediction.ravel(), "lower": np.ravel(lower), "upper": np.ravel(upper)},
+            index=index,
+        )
+
+    def _last_window(self, series, freq):
+        """The input window after the end of one series, and the future index."""
         values, index, columns = series_values(series, "series")
         self._check_series_columns(values, columns)
         if values.shape[0] < self.n_timesteps_in_:
@@ -554,15 +609,7 @@ class LSTMForecaster(RegressorMixin, BaseRecurrent):
         if index is None:
             index = pd.RangeIndex(values.shape[0])
         future = future_index(index, self.horizon_, freq, "series")
-        window = window[:, :, 0] if self._fit_ndim == 2 else window
-        prediction = np.ravel(self.predict(window))
-        if coverage is None:
-            return pd.Series(prediction, index=future, name="forecast")
-        lower, upper = self.predict_interval(window, coverage=coverage)
-        return pd.DataFrame(
-            {"forecast": prediction, "lower": np.ravel(lower), "upper": np.ravel(upper)},
-            index=future,
-        )
+        return (window[:, :, 0] if self._fit_ndim == 2 else window), future
 
     def _check_series_columns(self, values, columns):
         n_fitted = self._n_step_features

@@ -9,6 +9,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from numbers import Integral
 
+from ._panel import COLUMNS, is_panel, series_index, split_panel, time_order
 from ._time import (
     check_history_adjacent,
     check_time_index,
@@ -111,6 +112,46 @@ def series_values(series, name):
     return values, index, columns
 
 
+def _panel_sequences(series, window_length, horizon, stride, history, target, series_id):
+    """make_sequences of every series of a panel, in time order, with (series, time) labels."""
+    if history is not None:
+        raise ValueError(
+            "history= completes the first windows of one series; with many series, pass the "
+            "panel that holds both periods and select the samples by their origin."
+        )
+    parts = split_panel(series, series_id)
+    if not parts:
+        raise ValueError("series holds no series (the panel is empty).")
+    pieces, keys = [], []
+    for key, part in parts:
+        if series_id == COLUMNS:
+            part = part.rename(None)  # the column names the series, not a feature
+        try:
+            pieces.append(make_sequences(part, window_length, horizon, stride, target=target))
+        except ValueError as error:
+            raise ValueError(f"series {key!r} of the panel: {error}") from None
+        keys.extend([key] * len(pieces[-1].origin))
+    origins = pieces[0].origin.append([p.origin for p in pieces[1:]])
+    targets = pieces[0].target_index.append([p.target_index for p in pieces[1:]])
+    order = time_order(origins)
+    X = np.concatenate([np.asarray(p.X) for p in pieces])[order].view(WindowArray)
+    names = window_feature_names(pieces[0].X)
+    X.feature_names = names if all(window_feature_names(p.X) == names for p in pieces) else None
+    X.target_position = pieces[0].X.target_position
+    y = np.concatenate([np.asarray(p.y) for p in pieces])[order]
+    keys = [keys[i] for i in order]
+    level_names = _panel_level_names(series, series_id)
+    return Sequences(X, y, series_index(keys, origins[order], level_names),
+                     series_index(keys, targets[order], level_names))
+
+
+def _panel_level_names(series, series_id):
+    if series_id is None:
+        return list(series.index.names)
+    time_name = series.index.name or "time"
+    return ["series" if series_id == COLUMNS else series_id, time_name]
+
+
 def _target_column(columns, n_columns, target):
     shown = columns if columns is not None else list(range(n_columns))
     if target is None:
@@ -151,7 +192,8 @@ def _align_history(history, values, index, columns):
     return hist_values, hist_index
 
 
-def make_sequences(series, window_length, horizon=1, stride=1, history=None, target=None):
+def make_sequences(series, window_length, horizon=1, stride=1, history=None, target=None,
+                   series_id=None):
     """Cut a series into windows of history and the values that follow them.
 
     Parameters
@@ -170,6 +212,14 @@ def make_sequences(series, window_length, horizon=1, stride=1, history=None, tar
         training series as the history of the test series).
     target : column label or int, default=None
         Column to forecast when ``series`` has several columns.
+    series_id : "columns", column label or None, default=None
+        Many series at once (a panel), cut series by series so that no window holds values
+        of two series: "columns" reads a wide DataFrame (one column per series); a column
+        label reads a long DataFrame whose rows of each value of that column form one
+        series. A Series/DataFrame with a (series, ..., time) MultiIndex is a panel without
+        it. The samples of all series come in time order (by origin; series order at a tie)
+        and their ``origin``/``target_index`` are (series, time) MultiIndexes. The windows of
+        a panel are copied (once, into one array).
 
     Returns
     -------
@@ -201,6 +251,9 @@ def make_sequences(series, window_length, horizon=1, stride=1, history=None, tar
     window_length = check_int_param(window_length, "window_length")
     horizon = check_int_param(horizon, "horizon")
     stride = check_int_param(stride, "stride")
+    if is_panel(series, series_id):
+        return _panel_sequences(series, window_length, horizon, stride, history, target,
+                                series_id)
     values, index, columns = series_values(series, "series")
     target_col = _target_column(columns, values.shape[1], target)
 

@@ -1,0 +1,74 @@
+"""Many series at once: split a panel into its series (wide, long or MultiIndexed input).
+
+A panel is cut series by series, so that no window ever holds values of two series; the
+samples of all series are then put in time order (by forecast origin, series in their order
+of appearance at a tie), so that "the latest samples" (early stopping, calibration,
+``TimeSeriesSplit``) are the latest of every series.
+"""
+
+import numpy as np
+import pandas as pd
+
+COLUMNS = "columns"
+
+
+def is_panel(series, series_id):
+    """Whether ``series`` is to be read as many series."""
+    if series_id is not None:
+        return True
+    index = getattr(series, "index", None)
+    return isinstance(index, pd.MultiIndex)
+
+
+def split_panel(series, series_id, name="series"):
+    """``[(key, one_series), ...]`` of a panel, each with a time index; keys in order.
+
+    - ``series_id="columns"``: a wide DataFrame, one column per (univariate) series;
+    - ``series_id=<column>``: a long DataFrame, rows of each value of that column form one
+      series (the column itself is not a feature);
+    - ``series_id=None`` and a (series, ..., time) MultiIndex: all levels but the last name
+      the series.
+    """
+    if series_id == COLUMNS:
+        if not isinstance(series, pd.DataFrame):
+            raise TypeError(
+                f"series_id='columns' reads a wide DataFrame (one column per series); {name} "
+                f"is a {type(series).__name__}."
+            )
+        if series.columns.duplicated().any():
+            raise ValueError(f"{name} has duplicated column names; each series needs its own.")
+        return [(column, series[column]) for column in series.columns]
+    if series_id is not None:
+        if not isinstance(series, pd.DataFrame) or series_id not in series.columns:
+            columns = list(getattr(series, "columns", []))[:8]
+            raise ValueError(
+                f"series_id={series_id!r} must be a column of {name} (a long DataFrame with "
+                f"one row per series and time); its columns are {columns}."
+            )
+        if series[series_id].isna().any():
+            raise ValueError(f"{name}'s series_id column {series_id!r} holds missing ids.")
+        parts = []
+        for key, part in series.groupby(series_id, sort=False):
+            values = part.drop(columns=[series_id])
+            parts.append((key, values.iloc[:, 0] if values.shape[1] == 1 else values))
+        return parts
+    index = series.index
+    if index.nlevels < 2:  # pragma: no cover - guarded by is_panel
+        raise ValueError(f"{name} is not a panel.")
+    levels = list(range(index.nlevels - 1))
+    by = levels if len(levels) > 1 else levels[0]
+    return [(key, part.droplevel(levels)) for key, part in series.groupby(level=by, sort=False)]
+
+
+def time_order(origins):
+    """Stable order of samples by forecast origin (series order kept at a tie)."""
+    index = pd.Index(origins)
+    values = index.asi8 if isinstance(index, (pd.DatetimeIndex, pd.PeriodIndex)) else (
+        index.to_numpy())
+    return np.argsort(values, kind="stable")
+
+
+def series_index(keys, times, names):
+    """A (series..., time) MultiIndex from per-sample keys and times."""
+    tuples = [(*(k if isinstance(k, tuple) else (k,)), t) for k, t in zip(keys, times)]
+    return pd.MultiIndex.from_tuples(tuples, names=names)
