@@ -344,12 +344,14 @@ class LSTMForecaster(RegressorMixin, BaseRecurrent):
             self.conformal_scores_ = None
             return
         X_cal, y_cal = X3[start:], self._encode_y(y[start:])
-        self._calibrated_scale = self.interval_scale  # what the scores mean, whatever set later
+        # What the scores are divided by, fixed here whatever interval_scale is set to later:
+        # each window's deviation of the target, floored as WindowScaling floors it, from the
+        # training windows only (so the calibration scores stay exchangeable with a future
+        # window's); None: y's units.
+        self._interval_scaling = None
         if self.interval_scale == "window":
-            self._interval_target = self._calibration_target_feature(X3)
-            # A floor for flat windows, from the training windows only (so that the
-            # calibration scores stay exchangeable with a future window's).
-            self._interval_floor = 0.1 * float(np.median(self._window_deviation(X3[:n_train])))
+            self._interval_scaling = WindowScaling.fit(
+                X3[:n_train], target_feature=self._calibration_target_feature(X3))
         errors = np.abs(y_cal - self.scaling_.decode(self._forward(X_cal), X_cal))
         self.conformal_scores_ = np.sort(errors / self._interval_scales(X_cal), axis=0)
 
@@ -364,23 +366,13 @@ class LSTMForecaster(RegressorMixin, BaseRecurrent):
                 "pass interval_scale=None."
             ) from None
 
-    def _window_deviation(self, X3, max_windows=10_000):
-        """Standard deviation of the target feature of (up to max_windows, evenly) windows."""
-        if X3.shape[0] > max_windows:
-            X3 = X3[np.linspace(0, X3.shape[0] - 1, max_windows).astype(int)]
-        values = np.asarray(X3[:, :, self._interval_target], dtype=np.float64)
-        return values.std(axis=1)
-
     def _interval_scales(self, X3):
         """Per-window scale of the conformal scores: (n, 1)."""
-        if self._calibrated_scale != "window":
+        scaling = self._interval_scaling
+        if scaling is None:
             return np.ones((X3.shape[0], 1))
-        deviation = np.empty(X3.shape[0])
-        for start in range(0, X3.shape[0], 65_536):
-            deviation[start : start + 65_536] = self._window_deviation(
-                X3[start : start + 65_536], max_windows=np.inf)
-        floor = self._interval_floor if self._interval_floor > 0 else 1.0
-        return np.maximum(deviation, floor)[:, np.newaxis]
+        _, scale = scaling.statistics(X3)
+        return scale[:, [scaling.target_feature]]
 
     def _prepare_rows(self, X_rows, y_rows):
         # Targets too go into the scaled frame (of their own window, for scaling="window").

@@ -67,7 +67,7 @@ def test_calibration_windows_are_the_latest_and_never_trained_on(noisy_sine):
     np.testing.assert_allclose(np.sort(errors, axis=0), held.conformal_scores_, rtol=1e-12)
     # interval_scale="window" (the default): errors in units of their window's deviation.
     scaled = held.set_params(interval_scale="window")
-    assert scaled._calibrated_scale is None  # the scores keep their meaning until refitted
+    assert scaled._interval_scaling is None  # the scores keep their meaning until refitted
     window = LSTMForecaster(hidden_size=8, max_epochs=3, calibration_fraction=0.25,
                             random_state=0).fit(X[:400], y[:400])
     deviation = np.asarray(X[300:400])[:, :, 0].std(axis=1)
