@@ -4,15 +4,14 @@ import numpy as np
 from sktime.classification.base import BaseClassifier
 
 from .. import classification as _core
+from ..windowing import pad_sequences
 
 __all__ = ["SequenceClassifier"]
 
-_CORE_PARAMS = (
-    "architecture", "hidden_size", "num_layers", "cell", "bidirectional", "dropout",
-    "dense_size", "conv_filters", "max_epochs", "batch_size", "lr", "optimizer",
-    "optimizer_params", "weight_decay", "early_stopping", "validation_fraction", "patience",
-    "clip_grad_norm", "lr_schedule", "restore_best_weights", "class_weight", "scale_input",
-    "device", "random_state", "verbose", "callbacks", "compile", "torch_threads",
+# The core classifier's parameters that the adapter passes through unchanged (all but
+# ``warm_start``: every sktime fit is a new fit).
+_CORE_PARAMS = tuple(
+    name for name in _core.SequenceClassifier._get_param_names() if name != "warm_start"
 )
 
 
@@ -25,11 +24,7 @@ def to_time_major(X):
     """
     if isinstance(X, np.ndarray):
         return X.transpose(0, 2, 1)
-    lengths = [frame.shape[0] for frame in X]
-    out = np.full((len(X), max(lengths), X[0].shape[1]), np.nan)
-    for i, frame in enumerate(X):
-        out[i, : lengths[i]] = frame.to_numpy(dtype=float)
-    return out
+    return pad_sequences(X)
 
 
 class SequenceClassifier(BaseClassifier):

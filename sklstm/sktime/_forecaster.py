@@ -15,33 +15,26 @@ import pandas as pd
 from sktime.forecasting.base import BaseForecaster, ForecastingHorizon
 
 from .. import forecasting as _core
+from .._panel import series_index, split_panel
 from .._validation import WindowArray
+from ..windowing import make_sequences
 
 __all__ = ["GRUForecaster", "LSTMForecaster"]
 
 # The core estimator's parameters that the adapter passes through unchanged (all but
 # ``warm_start``, which the adapter drives itself through ``update_strategy``).
-_CORE_PARAMS = (
-    "hidden_size", "num_layers", "cell", "bidirectional", "dropout", "architecture",
-    "dense_size", "autoregressive", "max_epochs", "batch_size", "lr", "optimizer",
-    "optimizer_params", "weight_decay", "criterion", "early_stopping", "validation_fraction",
-    "patience", "clip_grad_norm", "lr_schedule", "restore_best_weights", "scaling",
-    "scale_target", "scale_input", "calibration_fraction", "interval_scale", "device",
-    "random_state", "verbose", "callbacks", "compile", "torch_threads",
+_CORE_PARAMS = tuple(
+    name for name in _core.LSTMForecaster._get_param_names() if name != "warm_start"
 )
 
 _PANEL_MTYPES = ["pd.DataFrame", "pd-multiindex", "pd_multiindex_hier"]
 
 
 def _instances(frame):
-    """Yield ``(key, frame_of_one_series)``; key None for a single series."""
+    """``[(key, frame_of_one_series), ...]``; key None for a single series."""
     if isinstance(frame.index, pd.MultiIndex):
-        levels = list(range(frame.index.nlevels - 1))
-        by = levels if len(levels) > 1 else levels[0]  # one level: scalar keys
-        for key, part in frame.groupby(level=by, sort=False):
-            yield key, part.droplevel(levels)
-    else:
-        yield None, frame
+        return split_panel(frame, None)
+    return [(None, frame)]
 
 
 def _joined(y, X):
@@ -260,10 +253,10 @@ callbacks, compile, torch_threads
                     f"+ horizon = {length} + {horizon}; pass a longer series or lower "
                     "window_length / the forecasting horizon."
                 )
-            view = np.lib.stride_tricks.sliding_window_view(values, length, axis=0)
-            windows.append(view[:n_windows].transpose(0, 2, 1))
-            target = np.lib.stride_tricks.sliding_window_view(values[length:, 0], horizon)
-            targets.append(target[:n_windows])
+            # Positions, not names: y's and X's columns may share a name.
+            part_X, part_y = make_sequences(values, length, horizon=horizon, target=0)
+            windows.append(part_X)
+            targets.append(np.asarray(part_y).reshape(n_windows, horizon))
         windows = np.concatenate(windows).view(WindowArray)
         # The target is column 0 of every window: scaling="window" puts y in its frame.
         windows.feature_names = None
@@ -307,12 +300,8 @@ callbacks, compile, torch_threads
     def _output_index(self, times, keys):
         if keys == [None]:
             return times
-        tuples = [
-            (*(key if isinstance(key, tuple) else (key,)), time)
-            for key in keys
-            for time in times
-        ]
-        return pd.MultiIndex.from_tuples(tuples, names=self._y.index.names)
+        return series_index([key for key in keys for _ in times], list(times) * len(keys),
+                            self._y.index.names)
 
     def _predict(self, fh, X):
         times, keys, histories, steps, futures = self._forecast_inputs(fh, X)
