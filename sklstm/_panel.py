@@ -37,7 +37,8 @@ def split_panel(series, series_id, name="series"):
             )
         if series.columns.duplicated().any():
             raise ValueError(f"{name} has duplicated column names; each series needs its own.")
-        return [(column, series[column]) for column in series.columns]
+        # The column names the series, not a feature: each part is an unnamed series.
+        return [(column, series[column].rename(None)) for column in series.columns]
     if series_id is not None:
         if not isinstance(series, pd.DataFrame) or series_id not in series.columns:
             columns = list(getattr(series, "columns", []))[:8]
@@ -58,6 +59,13 @@ def split_panel(series, series_id, name="series"):
     levels = list(range(index.nlevels - 1))
     by = levels if len(levels) > 1 else levels[0]
     return [(key, part.droplevel(levels)) for key, part in series.groupby(level=by, sort=False)]
+
+
+def level_names(series, series_id):
+    """Names of the (series, time) levels of a panel's sample and forecast labels."""
+    if series_id is None:
+        return list(series.index.names)
+    return ["series" if series_id == COLUMNS else series_id, series.index.name or "time"]
 
 
 def time_order(origins):

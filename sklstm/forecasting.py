@@ -12,7 +12,7 @@ from sklearn.utils.validation import check_array
 
 from ._base import TRAINING_END_DOC, BaseRecurrent
 from ._modules import RecurrentRegressor
-from ._panel import COLUMNS, is_panel, series_index, split_panel
+from ._panel import is_panel, level_names, series_index, split_panel
 from ._scaling import GlobalScaling, WindowScaling
 from ._time import future_index
 from ._validation import (
@@ -548,12 +548,7 @@ class LSTMForecaster(RegressorMixin, BaseRecurrent):
         [('a', 200), ('a', 201), ('b', 200), ('b', 201)]
         """
         self._check_fitted()
-        if is_panel(series, series_id):
-            parts = split_panel(series, series_id)
-            if series_id == COLUMNS:
-                parts = [(key, part.rename(None)) for key, part in parts]
-        else:
-            parts = [(None, series)]
+        parts = split_panel(series, series_id) if is_panel(series, series_id) else [(None, series)]
         windows, futures = [], []
         for key, part in parts:
             try:
@@ -569,12 +564,9 @@ class LSTMForecaster(RegressorMixin, BaseRecurrent):
         if parts[0][0] is None:
             index = futures[0]
         else:
-            names = (list(series.index.names) if series_id is None
-                     else ["series" if series_id == COLUMNS else series_id,
-                           getattr(series.index, "name", None) or "time"])
             keys = [key for key, _ in parts for _ in range(self.horizon_)]
             times = [time for future in futures for time in future]
-            index = series_index(keys, times, names)
+            index = series_index(keys, times, level_names(series, series_id))
         if coverage is None:
             return pd.Series(prediction.ravel(), index=index, name="forecast")
         lower, upper = self.predict_interval(window, coverage=coverage)

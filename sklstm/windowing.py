@@ -9,7 +9,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from numbers import Integral
 
-from ._panel import COLUMNS, is_panel, series_index, split_panel, time_order
+from ._panel import is_panel, level_names, series_index, split_panel, time_order
 from ._time import (
     check_history_adjacent,
     check_time_index,
@@ -124,8 +124,6 @@ def _panel_sequences(series, window_length, horizon, stride, history, target, se
         raise ValueError("series holds no series (the panel is empty).")
     pieces, keys = [], []
     for key, part in parts:
-        if series_id == COLUMNS:
-            part = part.rename(None)  # the column names the series, not a feature
         try:
             pieces.append(make_sequences(part, window_length, horizon, stride, target=target))
         except ValueError as error:
@@ -140,16 +138,9 @@ def _panel_sequences(series, window_length, horizon, stride, history, target, se
     X.target_position = pieces[0].X.target_position
     y = np.concatenate([np.asarray(p.y) for p in pieces])[order]
     keys = [keys[i] for i in order]
-    level_names = _panel_level_names(series, series_id)
-    return Sequences(X, y, series_index(keys, origins[order], level_names),
-                     series_index(keys, targets[order], level_names))
-
-
-def _panel_level_names(series, series_id):
-    if series_id is None:
-        return list(series.index.names)
-    time_name = series.index.name or "time"
-    return ["series" if series_id == COLUMNS else series_id, time_name]
+    names = level_names(series, series_id)
+    return Sequences(X, y, series_index(keys, origins[order], names),
+                     series_index(keys, targets[order], names))
 
 
 def _target_column(columns, n_columns, target):
