@@ -11,7 +11,8 @@ step.
 
 - weather: monthly mean temperature of all 49 locations (gaps filled), horizon 12, origins
   every 6 months from 2013-07 to 2016-01; sklstm fits one global model over every location's
-  windows (window 24, ``scaling="window"``), its windows interleaved in time order so that
+  windows (window 24, ``scaling="window"``), cut by ``make_sequences(..., series_id=
+  "columns")`` in time order so that
   ``calibration_fraction`` holds out the *latest* windows of all locations.
 - sunspots: SILSO monthly total sunspot number, horizon 12, origins every 12 months from 2003
   to 2022 (windows of 48 months, the default ``scaling="global"``).
@@ -37,18 +38,6 @@ from sklstm.datasets import load_monthly_sunspots, load_monthly_temperatures
 COVERAGES = (0.8, 0.95)
 
 
-def panel_windows(frame, window_length, horizon):
-    """Windows of every column, interleaved by origin time (latest last), never across two."""
-    Xs, ys, origins = [], [], []
-    for column in frame.columns:
-        seq = make_sequences(frame[column], window_length, horizon=horizon)
-        Xs.append(np.asarray(seq.X))
-        ys.append(np.asarray(seq.y).reshape(len(seq.y), -1))
-        origins.append(np.asarray(seq.origin))
-    order = np.argsort(np.concatenate(origins), kind="stable")
-    return np.concatenate(Xs)[order], np.concatenate(ys)[order]
-
-
 def score(actual, lower, upper):
     inside = (actual >= lower) & (actual <= upper)
     return inside.mean(), (upper - lower).mean()
@@ -63,7 +52,9 @@ def sklstm_rolling(frame, origins, horizon, window_length, params):
         test = frame[frame.index >= origin].iloc[:horizon]
         if len(test) < horizon:
             continue
-        X, y = panel_windows(train, window_length, horizon)
+        # Every series' windows, in time order: calibration_fraction holds out the latest of
+        # all series.
+        X, y = make_sequences(train, window_length, horizon=horizon, series_id="columns")
         start = time.perf_counter()
         model = LSTMForecaster(**params).fit(X, y)
         last = np.stack([train[c].to_numpy()[-window_length:] for c in frame.columns])[:, :, None]
