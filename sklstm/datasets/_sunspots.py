@@ -45,32 +45,9 @@ def load_sunspots(path=None, *, data_home=None, download_if_missing=True):
     0
     """
     file = locate(SUNSPOTS, path, data_home, download_if_missing)
-    raw = read_table(file, "SILSO daily sunspot", _EXPECTED, sep=";", header=None,
-                     skipinitialspace=True)
-    if raw.shape[1] != 8:
-        raise ValueError(
-            f"{file} has {raw.shape[1]} field(s) per line, so it is not the SILSO daily "
-            f"sunspot file. Expected {_EXPECTED}"
-        )
-    raw = raw.iloc[:, [0, 1, 2, 4]]
-    raw.columns = ["year", "month", "day", "sunspot_number"]
-    numeric = raw.apply(pd.to_numeric, errors="coerce")
-    broken = numeric.isna().any(axis=1).to_numpy()
-    if broken.any():
-        row = int(np.flatnonzero(broken)[0])
-        raise ValueError(
-            f"{file} has a missing or non-numeric field on line {row + 1} "
-            f"({raw.iloc[row].tolist()}): the file is truncated or corrupt. Expected {_EXPECTED}"
-        )
-    try:
-        index = pd.to_datetime(numeric[["year", "month", "day"]].astype(int))
-    except (ValueError, OverflowError) as exc:
-        raise ValueError(f"{file} holds an invalid date ({exc}). Expected {_EXPECTED}") from None
-    series = pd.Series(numeric["sunspot_number"].to_numpy(dtype=float), index=index,
-                       name="sunspot_number")
-    series[series == -1] = float("nan")
+    series = _read_silso(file, "daily", _EXPECTED, n_fields=8, date_fields=(0, 1, 2),
+                         value_field=4, where="the sunspot file")
     series.index.name = "date"
-    check_time_index(series.index, f"the sunspot file {file}", warn_irregular=False)
     series.index.freq = pd.infer_freq(series.index[:10])
     return series
 
@@ -113,33 +90,43 @@ def load_monthly_sunspots(path=None, *, data_home=None, download_if_missing=True
     ('1749-01-01', 0)
     """
     file = locate(MONTHLY_SUNSPOTS, path, data_home, download_if_missing)
-    raw = read_table(file, "SILSO monthly sunspot", _EXPECTED_MONTHLY, sep=";", header=None,
+    series = _read_silso(file, "monthly", _EXPECTED_MONTHLY, n_fields=7, date_fields=(0, 1),
+                         value_field=3, where="the monthly sunspot file")
+    series.index.name = "month"
+    series.index.freq = "MS"
+    return series
+
+
+def _read_silso(file, kind, expected, *, n_fields, date_fields, value_field, where):
+    """A SILSO ';'-separated file as a Series (-1 = no observation -> NaN), checked line by
+    line: the field count, every field numeric, valid dates in time order."""
+    raw = read_table(file, f"SILSO {kind} sunspot", expected, sep=";", header=None,
                      skipinitialspace=True)
-    if raw.shape[1] != 7:
+    if raw.shape[1] != n_fields:
         raise ValueError(
-            f"{file} has {raw.shape[1]} field(s) per line, so it is not the SILSO monthly "
-            f"sunspot file. Expected {_EXPECTED_MONTHLY}"
+            f"{file} has {raw.shape[1]} field(s) per line, so it is not the SILSO {kind} "
+            f"sunspot file. Expected {expected}"
         )
-    raw = raw.iloc[:, [0, 1, 3]]
-    raw.columns = ["year", "month", "sunspot_number"]
+    date_parts = ["year", "month", "day"][: len(date_fields)]
+    raw = raw.iloc[:, [*date_fields, value_field]]
+    raw.columns = [*date_parts, "sunspot_number"]
     numeric = raw.apply(pd.to_numeric, errors="coerce")
     broken = numeric.isna().any(axis=1).to_numpy()
     if broken.any():
         row = int(np.flatnonzero(broken)[0])
         raise ValueError(
             f"{file} has a missing or non-numeric field on line {row + 1} "
-            f"({raw.iloc[row].tolist()}): the file is truncated or corrupt. "
-            f"Expected {_EXPECTED_MONTHLY}"
+            f"({raw.iloc[row].tolist()}): the file is truncated or corrupt. Expected {expected}"
         )
+    dates = numeric[date_parts].astype(int)
+    if "day" not in date_parts:
+        dates = dates.assign(day=1)
     try:
-        index = pd.to_datetime(numeric[["year", "month"]].astype(int).assign(day=1))
+        index = pd.to_datetime(dates)
     except (ValueError, OverflowError) as exc:
-        raise ValueError(
-            f"{file} holds an invalid date ({exc}). Expected {_EXPECTED_MONTHLY}") from None
+        raise ValueError(f"{file} holds an invalid date ({exc}). Expected {expected}") from None
     series = pd.Series(numeric["sunspot_number"].to_numpy(dtype=float), index=index,
                        name="sunspot_number")
     series[series == -1] = float("nan")
-    series.index.name = "month"
-    check_time_index(series.index, f"the monthly sunspot file {file}", warn_irregular=False)
-    series.index.freq = "MS"
+    check_time_index(series.index, f"{where} {file}", warn_irregular=False)
     return series
