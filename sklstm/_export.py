@@ -7,8 +7,11 @@ float64 inside the graph, as ``predict`` does it, so that outputs match ``predic
 rounding of the network itself.
 """
 
+import contextlib
 import copy
+import io
 import logging
+import warnings
 
 import torch
 from torch import nn
@@ -120,27 +123,16 @@ def _add_metadata(path, estimator, kind):
     onnx.save(model, str(path))
 
 
-class _quiet_export:
-    """The exporter prints progress and warns about internals of torch; keep users' logs clean."""
-
-    def __enter__(self):
-        import contextlib
-        import io
-        import warnings
-
-        self._warnings = warnings.catch_warnings()
-        self._warnings.__enter__()
-        warnings.simplefilter("ignore")
-        self._stdout = contextlib.redirect_stdout(io.StringIO())
-        self._stdout.__enter__()
-        # torch logs that optional torchvision operators are not registered.
-        self._logger = logging.getLogger("torch.onnx")
-        self._level = self._logger.level
-        self._logger.setLevel(logging.ERROR)
-        return self
-
-    def __exit__(self, *exc):
-        self._logger.setLevel(self._level)
-        self._stdout.__exit__(*exc)
-        self._warnings.__exit__(*exc)
-        return False
+@contextlib.contextmanager
+def _quiet_export():
+    """The exporter prints progress and warns about internals of torch (and logs that
+    optional torchvision operators are missing): keep users' logs clean."""
+    logger = logging.getLogger("torch.onnx")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()):
+            warnings.simplefilter("ignore")
+            yield
+    finally:
+        logger.setLevel(level)
