@@ -1,11 +1,12 @@
 """Which car passed the pinhole camera? A toy sequence classifier (Heaton, T81-558 class 10.2).
+============================================================================================
 
 A camera sees one pixel of the street: 0 while nothing passes, the car's colour code (1, 2 or
 3) while a car goes by. The course trains an LSTM on six such sequences; here
 SequenceClassifier learns from generated cars at any position and of any length, and is
-checked on the course's own six sequences and on new cars it has never seen.
+checked on the course's own six sequences and on new cars it has never seen::
 
-    python examples/car.py
+    python examples/car.py [--plot [car.png]]
 """
 
 import argparse
@@ -35,6 +36,8 @@ def main(argv=None):
     parser.add_argument("--n-samples", type=int, default=600)
     parser.add_argument("--max-epochs", type=int, default=60)
     parser.add_argument("--random-state", type=int, default=0)
+    parser.add_argument("--plot", nargs="?", const="", default=None, metavar="PATH",
+                        help="draw the training history; with PATH, also write it as a PNG")
     args = parser.parse_args(argv)
 
     clf = train(args.n_samples, max_epochs=args.max_epochs, random_state=args.random_state)
@@ -49,6 +52,14 @@ def main(argv=None):
     proba = clf.predict_proba(X)
     for (name, seq), p in zip(NEW_CARS.items(), proba):
         print(f"| {name} | {seq} | {clf.classes_[p.argmax()]} | {p.max():.3f} |")
+    if args.plot is not None:
+        from sklstm.plotting import plot_training_history
+
+        ax = plot_training_history(clf)
+        ax.set_title("SequenceClassifier on generated cars: loss per epoch")
+        if args.plot:
+            ax.figure.savefig(args.plot, dpi=100, bbox_inches="tight")
+            print(f"plot written to {args.plot}")
 
 
 if __name__ == "__main__":

@@ -1,5 +1,7 @@
-"""sklstm inside sktime: a tuned recurrent forecaster against seasonal naive, and the
-classifier in an sktime pipeline.
+"""sklstm inside sktime: a tuned recurrent forecaster and the classifier in a pipeline.
+====================================================================================
+
+A tuned recurrent forecaster against seasonal naive, and the classifier in an sktime pipeline.
 
 1. Canberra's monthly mean temperature (from the "Rain in Australia" data): sktime's
    ``ForecastingGridSearchCV`` with an ``ExpandingWindowSplitter`` picks the window length and
@@ -8,6 +10,8 @@ classifier in an sktime pipeline.
    sp=12)`` (same month last year) over rolling origins.
 2. BasicMotions (ships with sktime): per-series standardisation then
    :class:`sklstm.sktime.SequenceClassifier`, as one sktime classification pipeline.
+
+The documentation's gallery runs the quick settings (``--small``)::
 
     python examples/sktime_workflow.py            # full settings (~2 minutes on 2 cores)
     python examples/sktime_workflow.py --small    # a quick run (the test suite's)
@@ -102,6 +106,8 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--small", action="store_true", help="few epochs, a one-window grid")
     parser.add_argument("--random-state", type=int, default=0)
+    parser.add_argument("--plot", nargs="?", const="", default=None, metavar="PATH",
+                        help="draw the held-out forecast against seasonal naive; with PATH, also write it as a PNG")
     args = parser.parse_args(argv)
     settings = SMALL if args.small else FULL
     # sktime announces a change of its remember_data default on every new forecaster.
@@ -115,6 +121,20 @@ def main(argv=None):
     for name in holdout:
         score = rolling[name].filter(like="test_").iloc[:, 0].mean()
         print(f"| {name} | {holdout[name]:.2f} | {score:.2f} |")
+    if args.plot is not None:
+        from sklstm.plotting import plot_forecast
+
+        y = canberra().to_timestamp()
+        naive = y.shift(12)[-HORIZON:]  # same month last year
+        ax = plot_forecast(y[-HORIZON:], search.predict().to_timestamp(),
+                           history=y[-HORIZON - 36:-HORIZON], ylabel="deg C",
+                           title="Canberra: GRUForecaster tuned by ForecastingGridSearchCV")
+        ax.plot(naive.index, naive.to_numpy(), color="0.3", linestyle=":",
+                label="seasonal naive")
+        ax.legend()
+        if args.plot:
+            ax.figure.savefig(args.plot, dpi=100, bbox_inches="tight")
+            print(f"plot written to {args.plot}")
 
     pipeline, seconds, accuracy, majority = classification_report(settings, args.random_state)
     print(f"\nBasicMotions, {pipeline.__class__.__name__} (per-series standardisation * "

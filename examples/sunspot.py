@@ -1,11 +1,14 @@
 """Daily sunspot number: forecast tomorrow from the last days (Heaton, T81-558 class 10.2).
+========================================================================================
 
 The course's split: the gap-free series from 1848-12-23, train before 2000, test
 2000-01-01..2017-06-30; windows of 10 days predict the next day. Reports test RMSE, training
 time and epochs of LSTMForecaster next to persistence and a ridge regression on the same
-windows, then (``--search``) a grid search over window length and cell type.
+windows, then (``--search``) a grid search over window length and cell type. The
+documentation's gallery runs it with 3 epochs (``--max-epochs 3``); the figures in
+``docs/results.md`` are the full run's::
 
-    SKLSTM_DATA=../shared/data python examples/sunspot.py [--search] [--plot sunspot.png]
+    SKLSTM_DATA=../shared/data python examples/sunspot.py [--search] [--plot [sunspot.png]]
 """
 
 import argparse
@@ -91,7 +94,8 @@ def main(argv=None):
     parser.add_argument("--window", type=int, default=10)
     parser.add_argument("--max-epochs", type=int, default=100)
     parser.add_argument("--search", action="store_true", help="also run the grid search")
-    parser.add_argument("--plot", default=None, help="write a PNG of a test stretch")
+    parser.add_argument("--plot", nargs="?", const="", default=None, metavar="PATH",
+                        help="draw the last year of the test period; with PATH, also write it as a PNG")
     parser.add_argument("--random-state", type=int, default=0)
     args = parser.parse_args(argv)
 
@@ -114,14 +118,15 @@ def main(argv=None):
         print(f"\nGrid search (TimeSeriesSplit(3), windows 10/30 x LSTM/GRU): "
               f"best {search.best_params_}, CV RMSE {-search.best_score_:.2f}, "
               f"test RMSE {s_rmse:.2f}, {s_seconds:.0f} s")
-    if args.plot:
+    if args.plot is not None:
         from sklstm.plotting import plot_forecast
 
         X_test, y_test = (seq := make_sequences(test, args.window))
         ax = plot_forecast(y_test[-365:], model.predict(X_test[-365:]),
                            index=seq.target_index[-365:], title="Daily sunspot number, test")
-        ax.figure.savefig(args.plot, dpi=100, bbox_inches="tight")
-        print(f"plot written to {args.plot}")
+        if args.plot:
+            ax.figure.savefig(args.plot, dpi=100, bbox_inches="tight")
+            print(f"plot written to {args.plot}")
 
 
 if __name__ == "__main__":

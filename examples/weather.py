@@ -1,13 +1,16 @@
 """Monthly mean temperature of Australian cities: 18 months in, 18 months out (Dobilas).
+=====================================================================================
 
 The weather tutorial's task with sklstm: monthly means of the daily median temperature,
 the three missing months imputed as the mean of their neighbours, then a bidirectional
 LSTM encoder-decoder (``architecture="seq2seq"``) forecasts 2016-01..2017-06 from the 18
 months before, trained on every window that ends before them. Judged against seasonal naive
-(same month last year) and climatology (mean of the calendar month in training).
+(same month last year) and climatology (mean of the calendar month in training). The
+documentation's gallery runs it with one seed and 60 epochs (``--seeds 1 --max-epochs 60``);
+the figures in ``docs/results.md`` are the full run's::
 
     SKLSTM_DATA=../shared/data python examples/weather.py [--city Sydney] [--all-cities]
-        [--search] [--plot weather.png]
+        [--search] [--plot [weather.png]]
 """
 
 import argparse
@@ -152,7 +155,8 @@ def main(argv=None):
     parser.add_argument("--max-epochs", type=int, default=MODEL["max_epochs"])
     parser.add_argument("--random-state", type=int, default=0)
     parser.add_argument("--seeds", type=int, default=5, help="seeds averaged in the ensemble")
-    parser.add_argument("--plot", default=None, help="write a PNG of actual vs forecast")
+    parser.add_argument("--plot", nargs="?", const="", default=None, metavar="PATH",
+                        help="draw actual vs forecast; with PATH, also write it as a PNG")
     args = parser.parse_args(argv)
 
     temps = monthly_temperatures()
@@ -180,14 +184,15 @@ def main(argv=None):
         test_mae = mean_absolute_error(test, search.predict(last).ravel())
         print(f"\nGrid search (windows 12/18/24 x LSTM/GRU, TimeSeriesSplit(2, gap=17)): best "
               f"{search.best_params_}, CV MAE {-search.best_score_:.2f}, test MAE {test_mae:.2f}")
-    if args.plot:
+    if args.plot is not None:
         from sklstm.plotting import plot_forecast
 
         ax = plot_forecast(test, prediction, history=temps[args.city][: test.index[0]][:-1][-36:],
                            title=f"{args.city}: monthly mean temperature, 18-month forecast",
                            ylabel="deg C")
-        ax.figure.savefig(args.plot, dpi=100, bbox_inches="tight")
-        print(f"plot written to {args.plot}")
+        if args.plot:
+            ax.figure.savefig(args.plot, dpi=100, bbox_inches="tight")
+            print(f"plot written to {args.plot}")
 
 
 if __name__ == "__main__":

@@ -25,7 +25,25 @@ _NS_PER_DAY = 86_400 * 10**9
 
 
 class IrregularTimeIndexWarning(UserWarning):
-    """A DatetimeIndex has gaps of different lengths: some timestamps are probably missing."""
+    """A DatetimeIndex has gaps of different lengths: some timestamps are probably missing.
+
+    Windows are cut by row, so a window over such an index may span a gap. Put the missing
+    timestamps back with :func:`sklstm.reinstate_missing_timestamps` and fill them with
+    :class:`sklstm.TimeSeriesImputer`, or silence the warning by type.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> import pandas as pd
+    >>> from sklstm import make_sequences
+    >>> from sklstm.exceptions import IrregularTimeIndexWarning
+    >>> days = pd.to_datetime(["2020-01-01", "2020-01-02", "2020-01-04", "2020-01-05"])
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     _ = make_sequences(pd.Series([1.0, 2.0, 3.0, 4.0], index=days), window_length=2)
+    >>> [w.category.__name__ for w in caught]
+    ['IrregularTimeIndexWarning']
+    """
 
 
 def is_time_index(index):

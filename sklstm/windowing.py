@@ -38,6 +38,18 @@ class Sequences(tuple):
     - ``origin``: the time (or position) of the last value of each window, the forecast origin;
     - ``target_index``: the time (or position) of the first target step of each sample, the
       index to put one-step predictions back on the time axis.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from sklstm import make_sequences
+    >>> days = pd.date_range("2024-01-01", periods=5, freq="D")
+    >>> seq = make_sequences(pd.Series([1.0, 2.0, 3.0, 4.0, 5.0], index=days), window_length=3)
+    >>> X, y = seq
+    >>> X.shape, y.tolist()
+    ((2, 3, 1), [4.0, 5.0])
+    >>> seq.target_index.strftime("%m-%d").tolist()
+    ['01-04', '01-05']
     """
 
     def __new__(cls, X, y, origin, target_index):
