@@ -16,6 +16,12 @@ sys.path.insert(0, HERE)  # _gallery_args
 
 import sklstm  # noqa: E402
 
+# The gallery runs each example from the examples/ folder (and Sphinx reads this file from
+# docs/): a relative SKLSTM_DATA, as in the build command, is taken relative to the
+# repository root, where the command is run.
+if os.environ.get("SKLSTM_DATA"):
+    os.environ["SKLSTM_DATA"] = os.path.join(os.path.dirname(HERE), os.environ["SKLSTM_DATA"])
+
 project = "sklstm"
 author = "the sklstm developers"
 copyright = "2026, the sklstm developers"

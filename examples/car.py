@@ -32,7 +32,7 @@ def train(n_samples=600, seq_len=6, max_epochs=60, random_state=0):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=__doc__.partition("\n")[0])
     parser.add_argument("--n-samples", type=int, default=600)
     parser.add_argument("--max-epochs", type=int, default=60)
     parser.add_argument("--random-state", type=int, default=0)

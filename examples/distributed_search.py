@@ -107,7 +107,7 @@ def run(search, X, y, backend="dask", scheduler=None, n_workers=2):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=__doc__.partition("\n")[0])
     parser.add_argument("--backend", default="dask",
                         choices=["dask", "ray", "loky", "sequential"])
     parser.add_argument("--scheduler", default=None,

@@ -103,7 +103,7 @@ def classification_report(settings, random_state=0):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=__doc__.partition("\n")[0])
     parser.add_argument("--small", action="store_true", help="few epochs, a one-window grid")
     parser.add_argument("--random-state", type=int, default=0)
     parser.add_argument("--plot", nargs="?", const="", default=None, metavar="PATH",

@@ -90,7 +90,7 @@ def grid_search(train, test, windows=(10, 30), cells=("lstm", "gru"), n_splits=3
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=__doc__.partition("\n")[0])
     parser.add_argument("--window", type=int, default=10)
     parser.add_argument("--max-epochs", type=int, default=100)
     parser.add_argument("--search", action="store_true", help="also run the grid search")

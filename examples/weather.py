@@ -147,7 +147,7 @@ def grid_search(series, random_state=0, max_epochs=300):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=__doc__.partition("\n")[0])
     parser.add_argument("--city", default="Canberra")
     parser.add_argument("--all-cities", action="store_true",
                         help="also compare per-city models with one global model")

@@ -160,6 +160,7 @@ class TimeSeriesImputer(TransformerMixin, BaseEstimator):
         - "ffill": the previous observed value (causal: uses no future value);
         - "seasonal": the value at the same position one ``period`` earlier (causal), or of
           the nearest earlier cycle holding a value.
+
         Gaps at the start or end, having only one neighbour, take that neighbour's value
         (for "seasonal", the nearest later cycle's). A gap that cannot be filled (a season
         never observed, a sequence with no value) raises a ValueError naming it.

@@ -176,7 +176,7 @@ def _kept_epoch(history):
     """The epoch whose weights the fit restored: the last best validation, else fit, loss."""
     for flag in ("valid_loss_best", "fit_loss_best"):
         if flag in history:
-            marked = history.index[history[flag].fillna(False).astype(bool)]
+            marked = history.index[history[flag].eq(True)]
             if len(marked):
                 return marked[-1]
     return None
