@@ -423,6 +423,8 @@ def main(argv=None):
     parser.add_argument("--quick", action="store_true", help="small sizes, for a smoke run")
     parser.add_argument("--out", default=None, help="write the markdown report here")
     parser.add_argument("--skip", nargs="*", default=[], help="sections to skip (1..6)")
+    parser.add_argument("--sections", nargs="*", default=None,
+                        help="run only these sections (1..6); docs/benchmarks.md runs each alone")
     parser.add_argument("--window-probe", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.window_probe:
@@ -444,6 +446,10 @@ def main(argv=None):
     def emit(*new):
         lines.extend(new)
         print("\n".join(new), flush=True)
+
+    if args.sections is not None:
+        args.skip = [str(n) for n in range(1, 7) if str(n) not in args.sections]
+    print(f"Machine: {machine_facts()}\n", flush=True)
 
     if "1" not in args.skip:
         sizes = [73_000, 500_000] if args.quick else [73_000, 5_000_000]
