@@ -153,6 +153,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--max-epochs", type=int, default=40)
     parser.add_argument("--skip-grid", action="store_true")
+    parser.add_argument("--skip-threads", action="store_true")
     args = parser.parse_args(argv)
     print(f"python {platform.python_version()}, torch {torch.__version__}, {os.cpu_count()} "
           f"cores, caller's torch threads {torch.get_num_threads()}\n")
@@ -160,8 +161,9 @@ def main(argv=None):
         print(f"### Grid of 8 fits (max_epochs={args.max_epochs})\n")
         grid_section(args.max_epochs)
         print()
-    print("### Epoch time under a competing process\n")
-    threads_section()
+    if not args.skip_threads:
+        print("### Epoch time under a competing process\n")
+        threads_section()
 
 
 if __name__ == "__main__":

@@ -59,7 +59,7 @@ def main(argv=None):
         ax.set_title("SequenceClassifier on generated cars: loss per epoch")
         if args.plot:
             ax.figure.savefig(args.plot, dpi=100, bbox_inches="tight")
-            print(f"plot written to {args.plot}")
+            print(f"\nplot written to {args.plot}")
 
 
 if __name__ == "__main__":

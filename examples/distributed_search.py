@@ -143,7 +143,7 @@ def main(argv=None):
         ax.legend()
         if args.plot:
             ax.figure.savefig(args.plot, dpi=100, bbox_inches="tight")
-            print(f"plot written to {args.plot}")
+            print(f"\nplot written to {args.plot}")
 
 
 if __name__ == "__main__":

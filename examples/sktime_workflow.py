@@ -134,12 +134,13 @@ def main(argv=None):
         ax.legend()
         if args.plot:
             ax.figure.savefig(args.plot, dpi=100, bbox_inches="tight")
-            print(f"plot written to {args.plot}")
+            print(f"\nplot written to {args.plot}")
 
     pipeline, seconds, accuracy, majority = classification_report(settings, args.random_state)
     print(f"\nBasicMotions, {pipeline.__class__.__name__} (per-series standardisation * "
           f"SequenceClassifier), fit {seconds:.0f} s")
-    print(f"| test accuracy | {accuracy:.1%} |\n| majority class | {majority:.1%} |")
+    print(f"\n| measure | value |\n|---|---|\n| test accuracy | {accuracy:.1%} |\n"
+          f"| majority class | {majority:.1%} |")
 
 
 if __name__ == "__main__":

@@ -192,7 +192,7 @@ def main(argv=None):
                            ylabel="deg C")
         if args.plot:
             ax.figure.savefig(args.plot, dpi=100, bbox_inches="tight")
-            print(f"plot written to {args.plot}")
+            print(f"\nplot written to {args.plot}")
 
 
 if __name__ == "__main__":
