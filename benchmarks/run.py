@@ -205,7 +205,13 @@ class TestRMSE(Callback):
     def on_epoch_end(self, net, **kwargs):
         t0 = time.perf_counter()
         training_time = t0 - self.start - self.excluded
-        rmse = root_mean_squared_error(self.y_test, self.estimator.predict(self.X_test))
+        # fit is atomic: the estimator receives its net when training ends, so lend it the
+        # net being trained for this probe and take it back.
+        self.estimator.net_ = net
+        try:
+            rmse = root_mean_squared_error(self.y_test, self.estimator.predict(self.X_test))
+        finally:
+            del self.estimator.net_
         self.excluded += time.perf_counter() - t0
         if self.reached_at is None and rmse < self.target:
             self.reached_at = training_time
