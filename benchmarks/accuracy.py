@@ -317,9 +317,10 @@ def score(forecasts, groups, seasons):
                                   / np.maximum(np.abs(actual) + np.abs(pred), 1e-8)))
             past = y.to_numpy()[:origin]
             scales.append(np.mean(np.abs(past[m:] - past[:-m])))
+        with np.errstate(divide="ignore", invalid="ignore"):  # a flat past: MASE is inf
+            mase = np.mean(np.array(errors) / np.array(scales))
         records.append({"method": method, "group": group, "series": series, "h": h,
-                        "mae": np.mean(errors), "smape": np.mean(smapes),
-                        "mase": np.mean(np.array(errors) / np.array(scales))})
+                        "mae": np.mean(errors), "smape": np.mean(smapes), "mase": mase})
     return pd.DataFrame(records)
 
 

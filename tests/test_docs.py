@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from .conftest import requires_data
+
 PUBLIC_MODULES = ["sklstm", "sklstm.datasets", "sklstm.ensemble", "sklstm.plotting",
                   "sklstm.exceptions", "sklstm.sktime"]
 API_PAGE = Path(__file__).resolve().parents[1] / "docs" / "api.rst"
@@ -41,3 +43,17 @@ def test_api_reference_lists_every_public_name():
             listed.add((current, line.strip()))
     missing = [f"{m}.{n}" for m, n in public_names() if (m, n) not in listed]
     assert not missing, f"docs/api.rst does not list {missing}"
+
+
+DOCS = API_PAGE.parent
+
+
+@requires_data
+@pytest.mark.parametrize("page", ["index.md", "windows.md"])
+def test_user_guide_code_runs_as_written(page, monkeypatch):
+    # The code blocks of a page run in order in one namespace, as a reader would paste them.
+    blocks = re.findall(r"```python\n(.*?)```", (DOCS / page).read_text(), re.S)
+    assert blocks, f"{page} has no python code block"
+    namespace = {}
+    for code in blocks:
+        exec(compile(code, f"docs/{page}", "exec"), namespace)
