@@ -173,6 +173,24 @@ def _with_month_inputs(make_model, w):
     return method
 
 
+def _climatology_input(make_model):
+    """Variant tried: each step's training climatology (mean of its calendar month) as a second
+    input feature, so that the window carries the series' long-run seasonal profile."""
+    def method(train, h, m):
+        w = window_length(h)
+        frames = {}
+        for k, s in train.items():
+            profile = s.groupby(s.index.month).mean()
+            frames[k] = pd.DataFrame({"y": s.to_numpy(),
+                                      "climatology": profile.loc[s.index.month].to_numpy()},
+                                     index=s.index)
+        panel = pd.concat(frames, names=["series", "time"])
+        X, y = make_sequences(panel, window_length=w, horizon=h, target="y")
+        model = make_model().fit(X, y)
+        return dict(zip(train, model.predict(np.stack([f.to_numpy()[-w:] for f in frames.values()]))))
+    return method
+
+
 def _deseasonalised(make_model, w):
     """Variant tried: the network forecasts the departure from the training climatology."""
     def method(train, h, m):
@@ -264,6 +282,10 @@ EXPERIMENTS = {
         lambda: LSTMForecaster(**_NO_AR), 24),
     "exp: global, window 24, no AR, deseasonalised": _deseasonalised(
         lambda: LSTMForecaster(autoregressive=False, random_state=0), 24),
+    "exp: global, climatology input, global scaling": _climatology_input(
+        lambda: LSTMForecaster(random_state=0)),
+    "exp: global, climatology input": _climatology_input(
+        lambda: LSTMForecaster(scaling="window", random_state=0)),
 }
 DEFAULT_METHODS = list(METHODS)
 METHODS.update(EXPERIMENTS)
