@@ -13,6 +13,7 @@ ARGS = {
     "car.py": ["--n-samples", "300", "--max-epochs", "40", "--plot"],
     "sktime_workflow.py": ["--small", "--plot"],
     "distributed_search.py": ["--backend", "loky", "--max-epochs", "5", "--plot"],
+    "intervals_and_saving.py": ["--max-epochs", "20", "--plot"],
 }
 
 

@@ -172,3 +172,16 @@ def test_distributed_search_example_on_a_local_dask_cluster():
     for i in range(2):
         np.testing.assert_array_equal(search.cv_results_[f"split{i}_test_score"],
                                       sequential.cv_results_[f"split{i}_test_score"])
+
+
+def test_intervals_and_saving_example_covers_and_round_trips():
+    example = load_example("intervals_and_saving")
+    model, train, test = example.fit(max_epochs=10)
+    frame = model.forecast(train, series_id="columns", coverage=0.8)
+    assert frame.index.get_level_values(0).nunique() == train.shape[1]
+    # 882 (location, month) pairs: calibrated 80% intervals hold most of them, not all.
+    assert 0.6 <= example.coverage_of(frame, test) < 1.0
+    out = io.StringIO()
+    with redirect_stdout(out):
+        example.main(["--max-epochs", "10"])
+    assert "loaded model gives identical forecasts and intervals" in out.getvalue()
