@@ -132,6 +132,15 @@ TRAINING_END_DOC = """    patience : int, default=15
         in ``history_``), so that a last, bad step is never what is kept.
 """
 
+# The docstring paragraph of the thread rule (``_threads``), shared by every estimator.
+TORCH_THREADS_DOC = """    torch_threads : int, "auto" or None, default="auto"
+        Torch threads while fitting and predicting; the caller's setting is restored
+        afterwards. "auto": one thread on the CPU (these small networks gain little from
+        more, and threads spin when other processes use the cores; results then do not
+        depend on the number of parallel jobs); the caller's setting on a GPU. None: leave
+        torch's setting as it is.
+"""
+
 
 # Parameters that shape the network or the meaning of its outputs: a warm start or a
 # partial_fit cannot change them (the module params are compared as well).

@@ -8,7 +8,7 @@ from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_consistent_length, column_or_1d
 
-from ._base import TRAINING_END_DOC, BaseRecurrent
+from ._base import TORCH_THREADS_DOC, TRAINING_END_DOC, BaseRecurrent
 from ._modules import RecurrentClassifier
 from ._scaling import GlobalScaling
 from ._validation import to_numpy_input
@@ -119,13 +119,9 @@ class SequenceClassifier(ClassifierMixin, BaseRecurrent):
         training parameters; a change of the network's structure is refused.
     compile : bool, default=False
         Run the module through ``torch.compile``.
-    torch_threads : int, "auto" or None, default="auto"
-        Torch threads while fitting and predicting; the caller's setting is restored
-        afterwards. "auto": one thread on the CPU (these small networks gain little from
-        more, and threads spin when other processes use the cores; results then do not
-        depend on the number of parallel jobs); the caller's setting on a GPU. None: leave
-        torch's setting as it is.
-
+"""
+        + TORCH_THREADS_DOC
+        + """
     Attributes
     ----------
     classes_ : ndarray of shape (n_classes,)

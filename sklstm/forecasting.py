@@ -10,7 +10,7 @@ from sklearn.base import RegressorMixin
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_array
 
-from ._base import TRAINING_END_DOC, BaseRecurrent
+from ._base import TORCH_THREADS_DOC, TRAINING_END_DOC, BaseRecurrent
 from ._modules import RecurrentRegressor
 from ._panel import is_panel, level_names, series_index, split_panel
 from ._scaling import GlobalScaling, WindowScaling
@@ -108,13 +108,8 @@ _DOC_PARAMETERS = (
         of the network's structure (sizes, cell, architecture, scaling) is refused.
     compile : bool, default=False
         Run the module through ``torch.compile`` (pays off for large models on GPU).
-    torch_threads : int, "auto" or None, default="auto"
-        Torch threads while fitting and predicting; the caller's setting is restored
-        afterwards. "auto": one thread on the CPU (these small networks gain little from
-        more, and threads spin when other processes use the cores; results then do not
-        depend on the number of parallel jobs); the caller's setting on a GPU. None: leave
-        torch's setting as it is.
 """
+    + TORCH_THREADS_DOC
 )
 
 _DOC_ATTRIBUTES = """
