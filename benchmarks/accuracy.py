@@ -103,16 +103,21 @@ def seasonal_naive(train, h, m):
     return {k: np.resize(s.to_numpy()[-m:], h) for k, s in train.items()}
 
 
+def _monthly_profile(s):
+    """Mean of each calendar month over the series (its climatology)."""
+    return s.groupby(s.index.month).mean()
+
+
+def _future_months(s, h):
+    """Calendar months of the ``h`` steps after the end of a monthly series."""
+    return pd.date_range(s.index[-1], periods=h + 1, freq="MS")[1:].month
+
+
 def climatology(train, h, m):
-    out = {}
-    for k, s in train.items():
-        if m == 1:
-            out[k] = np.repeat(s.mean(), h)
-            continue
-        by_month = s.groupby(s.index.month).mean()
-        future = pd.date_range(s.index[-1], periods=h + 1, freq="MS")[1:]
-        out[k] = by_month.loc[future.month].to_numpy()
-    return out
+    if m == 1:
+        return {k: np.repeat(s.mean(), h) for k, s in train.items()}
+    return {k: _monthly_profile(s).loc[_future_months(s, h)].to_numpy()
+            for k, s in train.items()}
 
 
 def _statsforecast(model_name):
@@ -142,9 +147,10 @@ def _windows(train, w, h):
     return make_sequences(panel, window_length=w, horizon=h)
 
 
-def _sklstm(make_model, per_series):
+def _sklstm(make_model, per_series, window=None):
+    """An sklstm model per series or one over the group; ``window`` overrides max(12, h)."""
     def method(train, h, m):
-        w = window_length(h)
+        w = window or window_length(h)
         if per_series:
             out = {}
             for k, s in train.items():
@@ -158,62 +164,43 @@ def _sklstm(make_model, per_series):
     return method
 
 
-def _with_month_inputs(make_model, w):
+def _with_inputs(make_model, inputs, window=None):
+    """One sklstm model over the group, each step with more input features than its value:
+    ``inputs(series)`` gives them as {name: values of every step}."""
+    def method(train, h, m):
+        w = window or window_length(h)
+        frames = {k: pd.DataFrame({"y": s.to_numpy(), **inputs(s)}, index=s.index)
+                  for k, s in train.items()}
+        panel = pd.concat(frames, names=["series", "time"])
+        X, y = make_sequences(panel, window_length=w, horizon=h, target="y")
+        model = make_model().fit(X, y)
+        return dict(zip(train, model.predict(np.stack([f.to_numpy()[-w:] for f in frames.values()]))))
+    return method
+
+
+def _month_of_year(s):
     """Variant tried: month-of-year (sin, cos) as two more input features of each step."""
-    def method(train, h, m):
-        frames = {}
-        for k, s in train.items():
-            angle = 2 * np.pi * (s.index.month - 1) / 12
-            frames[k] = pd.DataFrame({"y": s.to_numpy(), "month_sin": np.sin(angle),
-                                      "month_cos": np.cos(angle)}, index=s.index)
-        panel = pd.concat(frames, names=["series", "time"])
-        X, y = make_sequences(panel, window_length=w, horizon=h, target="y")
-        model = make_model().fit(X, y)
-        return dict(zip(train, model.predict(np.stack([f.to_numpy()[-w:] for f in frames.values()]))))
-    return method
+    angle = 2 * np.pi * (s.index.month - 1) / 12
+    return {"month_sin": np.sin(angle), "month_cos": np.cos(angle)}
 
 
-def _climatology_input(make_model):
-    """Variant tried: each step's training climatology (mean of its calendar month) as a second
-    input feature, so that the window carries the series' long-run seasonal profile."""
-    def method(train, h, m):
-        w = window_length(h)
-        frames = {}
-        for k, s in train.items():
-            profile = s.groupby(s.index.month).mean()
-            frames[k] = pd.DataFrame({"y": s.to_numpy(),
-                                      "climatology": profile.loc[s.index.month].to_numpy()},
-                                     index=s.index)
-        panel = pd.concat(frames, names=["series", "time"])
-        X, y = make_sequences(panel, window_length=w, horizon=h, target="y")
-        model = make_model().fit(X, y)
-        return dict(zip(train, model.predict(np.stack([f.to_numpy()[-w:] for f in frames.values()]))))
-    return method
+def _climatology_of_each_step(s):
+    """Variant tried: each step's training climatology (mean of its calendar month), so that
+    the window carries the series' long-run seasonal profile."""
+    return {"climatology": _monthly_profile(s).loc[s.index.month].to_numpy()}
 
 
 def _deseasonalised(make_model, w):
     """Variant tried: the network forecasts the departure from the training climatology."""
     def method(train, h, m):
-        profiles = {k: s.groupby(s.index.month).mean() for k, s in train.items()}
+        profiles = {k: _monthly_profile(s) for k, s in train.items()}
         anomalies = {k: s - profiles[k].loc[s.index.month].to_numpy() for k, s in train.items()}
         X, y = _windows(anomalies, w, h)
         model = make_model().fit(X, y)
         out = {}
         for (k, s), p in zip(train.items(), model.predict(_last_windows(anomalies, w))):
-            future = pd.date_range(s.index[-1], periods=h + 1, freq="MS")[1:]
-            out[k] = p + profiles[k].loc[future.month].to_numpy()
+            out[k] = p + profiles[k].loc[_future_months(s, h)].to_numpy()
         return out
-    return method
-
-
-def _fixed_window(method_factory, w):
-    def method(train, h, m):
-        global window_length
-        saved, window_length = window_length, (lambda h: w)
-        try:
-            return method_factory(train, h, m)
-        finally:
-            window_length = saved
     return method
 
 
@@ -270,22 +257,22 @@ METHODS = {
 # --methods; they are not in the default list). Figures: docs/accuracy.md.
 _NO_AR = dict(scaling="window", autoregressive=False, random_state=0)
 EXPERIMENTS = {
-    "exp: global, window 24": _fixed_window(_sklstm(
-        lambda: LSTMForecaster(scaling="window", random_state=0), per_series=False), 24),
-    "exp: global, window 36": _fixed_window(_sklstm(
-        lambda: LSTMForecaster(scaling="window", random_state=0), per_series=False), 36),
-    "exp: global, window 24, global scaling": _fixed_window(_sklstm(
-        lambda: LSTMForecaster(random_state=0), per_series=False), 24),
-    "exp: global, window 24, no AR": _fixed_window(_sklstm(
-        lambda: LSTMForecaster(**_NO_AR), per_series=False), 24),
-    "exp: global, window 24, no AR, month inputs": _with_month_inputs(
-        lambda: LSTMForecaster(**_NO_AR), 24),
+    "exp: global, window 24": _sklstm(
+        lambda: LSTMForecaster(scaling="window", random_state=0), per_series=False, window=24),
+    "exp: global, window 36": _sklstm(
+        lambda: LSTMForecaster(scaling="window", random_state=0), per_series=False, window=36),
+    "exp: global, window 24, global scaling": _sklstm(
+        lambda: LSTMForecaster(random_state=0), per_series=False, window=24),
+    "exp: global, window 24, no AR": _sklstm(
+        lambda: LSTMForecaster(**_NO_AR), per_series=False, window=24),
+    "exp: global, window 24, no AR, month inputs": _with_inputs(
+        lambda: LSTMForecaster(**_NO_AR), _month_of_year, window=24),
     "exp: global, window 24, no AR, deseasonalised": _deseasonalised(
         lambda: LSTMForecaster(autoregressive=False, random_state=0), 24),
-    "exp: global, climatology input, global scaling": _climatology_input(
-        lambda: LSTMForecaster(random_state=0)),
-    "exp: global, climatology input": _climatology_input(
-        lambda: LSTMForecaster(scaling="window", random_state=0)),
+    "exp: global, climatology input, global scaling": _with_inputs(
+        lambda: LSTMForecaster(random_state=0), _climatology_of_each_step),
+    "exp: global, climatology input": _with_inputs(
+        lambda: LSTMForecaster(scaling="window", random_state=0), _climatology_of_each_step),
 }
 DEFAULT_METHODS = list(METHODS)
 METHODS.update(EXPERIMENTS)
@@ -346,11 +333,17 @@ def score(forecasts, groups, seasons):
     return pd.DataFrame(records)
 
 
+def relative_mae(part, scores):
+    """A method's MAE over seasonal naive's, per (group, series, h) of ``part``."""
+    key = ["group", "series", "h"]
+    snaive = scores[scores.method == "seasonal naive"].set_index(key)["mae"]
+    return part.set_index(key)["mae"] / snaive
+
+
 def summary(scores, seconds):
-    snaive = scores[scores.method == "seasonal naive"].set_index(["group", "series", "h"])["mae"]
     rows = []
     for method, part in scores.groupby("method", sort=False):
-        rel = part.set_index(["group", "series", "h"])["mae"] / snaive
+        rel = relative_mae(part, scores)
         rows.append({
             "method": method,
             "MASE (mean)": part["mase"].mean(),
@@ -387,12 +380,11 @@ def plot(scores, path):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    snaive = scores[scores.method == "seasonal naive"].set_index(["group", "series", "h"])["mae"]
     fig, ax = plt.subplots(figsize=(10, 5))
     for method, part in scores.groupby("method"):
         if method == "seasonal naive":
             continue
-        rel = np.sort((part.set_index(["group", "series", "h"])["mae"] / snaive).to_numpy())
+        rel = np.sort(relative_mae(part, scores).to_numpy())
         style = "-" if method.startswith("sklstm") else "--"
         ax.plot(np.linspace(0, 100, len(rel)), rel, style, label=method, linewidth=1.5)
     ax.axhline(1.0, color="k", linewidth=0.8)
