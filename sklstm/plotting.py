@@ -34,6 +34,20 @@ def _split_forecast(predicted, lower, upper):
     return predicted, lower, upper
 
 
+def _one_line(name, values):
+    """Values of one line as a 1-D float array; (n, 1) is accepted, wider arrays refused."""
+    array = np.asarray(values, dtype=float)
+    if array.ndim == 2 and array.shape[1] == 1:
+        array = array[:, 0]
+    if array.ndim != 1:
+        raise ValueError(
+            f"{name}: one line is drawn, so it must be 1-D (or one column); got shape "
+            f"{array.shape}. For (n_samples, horizon) predictions pick one step, e.g. "
+            f"{name}[:, 0], or plot one sample's horizon with its own index."
+        )
+    return array
+
+
 def plot_forecast(actual=None, predicted=None, index=None, history=None, title=None, ylabel=None,
                   ax=None, *, lower=None, upper=None):
     """Draw the forecasts, the actual values, the history before them and an interval.
@@ -74,7 +88,7 @@ def plot_forecast(actual=None, predicted=None, index=None, history=None, title=N
     if predicted is None:
         raise ValueError("predicted: the forecasts to draw are required.")
     predicted, lower, upper = _split_forecast(predicted, lower, upper)
-    values = np.ravel(np.asarray(predicted, dtype=float))
+    values = _one_line("predicted", predicted)
     if index is None:
         source = actual if isinstance(actual, pd.Series) else predicted
         index = source.index if isinstance(source, pd.Series) else np.arange(len(values))
@@ -83,23 +97,25 @@ def plot_forecast(actual=None, predicted=None, index=None, history=None, title=N
             "index: a (series, time) MultiIndex holds several series; plot one series at a "
             "time, e.g. plot_forecast(predicted=frame.xs('Canberra', level=0))."
         )
+    lines = {}
     for name, array in (("actual", actual), ("lower", lower), ("upper", upper)):
-        if array is not None and len(np.ravel(np.asarray(array))) != len(values):
-            raise ValueError(
-                f"{name}: has {len(np.ravel(np.asarray(array)))} values but predicted has "
-                f"{len(values)}; they must describe the same times."
-            )
+        if array is not None:
+            lines[name] = _one_line(name, array)
+            if len(lines[name]) != len(values):
+                raise ValueError(
+                    f"{name}: has {len(lines[name])} values but predicted has {len(values)}; "
+                    "they must describe the same times."
+                )
     plt = _pyplot("plot_forecast")
     if ax is None:
         _, ax = plt.subplots(figsize=(10, 4))
     if history is not None:
         ax.plot(history.index, np.asarray(history), color="0.6", label="history")
     if actual is not None:
-        ax.plot(index, np.ravel(np.asarray(actual, dtype=float)), label="actual", color="C0")
+        ax.plot(index, lines["actual"], label="actual", color="C0")
     ax.plot(index, values, label="forecast", color="C1")
     if lower is not None:
-        ax.fill_between(index, np.ravel(np.asarray(lower, dtype=float)),
-                        np.ravel(np.asarray(upper, dtype=float)), color="C1", alpha=0.25,
+        ax.fill_between(index, lines["lower"], lines["upper"], color="C1", alpha=0.25,
                         label="interval")
     ax.set_title(title or "")
     if ylabel:

@@ -39,6 +39,13 @@ def test_forecast_rejects_mismatched_lengths_and_half_intervals():
         plot_forecast([1.0], [1.0], lower=[0.0])
     with pytest.raises(ValueError, match="missing \\['lower', 'upper'\\]"):
         plot_forecast(predicted=pd.DataFrame({"forecast": [1.0]}))
+    # (n_samples, horizon) predictions are not flattened into one line of n * horizon points
+    with pytest.raises(ValueError, match=r"predicted: one line .* got shape \(3, 2\)"):
+        plot_forecast(np.zeros(6), np.zeros((3, 2)))
+    with pytest.raises(ValueError, match=r"actual: one line .* got shape \(3, 2\)"):
+        plot_forecast(np.zeros((3, 2)), np.zeros(3))
+    ax = plot_forecast(np.zeros((3, 1)), np.ones((3, 1)))  # one column is one line
+    np.testing.assert_array_equal(ax.lines[1].get_ydata(), [1.0, 1.0, 1.0])
     panel = pd.Series([1.0, 2.0], index=pd.MultiIndex.from_tuples([("a", 0), ("b", 0)]))
     with pytest.raises(ValueError, match="one series at a time"):
         plot_forecast(predicted=panel)
