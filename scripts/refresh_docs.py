@@ -60,6 +60,9 @@ def main(argv=None):
     parser.add_argument("--only", help="refresh only the blocks whose command contains this")
     parser.add_argument("--list", action="store_true", help="print the commands, run nothing")
     args = parser.parse_args(argv)
+    missing = [str(page) for page in args.pages if not page.is_file()]
+    if missing:
+        parser.error(f"no such page: {', '.join(missing)} (give markdown files, e.g. docs/results.md)")
     for page in args.pages:
         text = page.read_text()
         if args.list:

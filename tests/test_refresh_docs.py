@@ -42,6 +42,12 @@ def test_only_refreshes_the_selected_block_and_a_failure_leaves_the_page(tmp_pat
     assert page.read_text() == PAGE.replace("echo one", "exit 3")
 
 
+def test_a_missing_page_is_named(tmp_path, capsys):
+    with pytest.raises(SystemExit):
+        refresh_docs.main([str(tmp_path / "nope.md")])
+    assert "no such page: " in capsys.readouterr().err
+
+
 @pytest.mark.parametrize("page", sorted((ROOT / "docs").glob("*.md")), ids=lambda p: p.name)
 def test_every_named_command_runs_a_script_of_this_repository(page):
     for command, body in refresh_docs.blocks(page.read_text()):
