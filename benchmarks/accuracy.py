@@ -274,6 +274,12 @@ EXPERIMENTS = {
     "exp: global, climatology input": _with_inputs(
         lambda: LSTMForecaster(scaling="window", random_state=0), _climatology_of_each_step),
 }
+# The seed spread of the sklstm methods (seed 0 is the default list's run).
+for _seed in (1, 2):
+    EXPERIMENTS[f"seed {_seed}: sklstm defaults"] = _sklstm(
+        lambda seed=_seed: LSTMForecaster(random_state=seed), per_series=True)
+    EXPERIMENTS[f"seed {_seed}: sklstm global"] = _sklstm(
+        lambda seed=_seed: LSTMForecaster(scaling="window", random_state=seed), per_series=False)
 DEFAULT_METHODS = list(METHODS)
 METHODS.update(EXPERIMENTS)
 REQUIRES = {"AutoETS": "statsforecast", "AutoTheta": "statsforecast",
