@@ -255,9 +255,18 @@ def course_settings_time_to_accuracy(X, y, X_test, y_test, max_epochs=60):
     return reached, clock, best, epochs
 
 
-def sklstm_time_to_accuracy(X, y, X_test, y_test):
+# The fastest settings found (2026-11-24, seeds 0-2 on the course split; nothing else tuned):
+# the latest 20,000 training windows (1945-1999: the older counts differ in level, and a
+# linear AR(10) fitted on them scores 14.17 against 14.51 on all windows), batches of 128 and
+# one learning-rate cycle with a 1e-2 peak over 8 epochs.
+FAST_SETTINGS = dict(batch_size=128, lr=1e-2, lr_schedule="onecycle", max_epochs=8)
+FAST_RECENT_WINDOWS = 20_000
+
+
+def sklstm_time_to_accuracy(X, y, X_test, y_test, seed=0, **params):
     probe = TestRMSE(X_test, y_test, COURSE_RMSE)
-    model = LSTMForecaster(random_state=0, torch_threads=None, callbacks=[("test_rmse", probe)])
+    model = LSTMForecaster(random_state=seed, torch_threads=None,
+                           callbacks=[("test_rmse", probe)], **params)
     probe.estimator = model
     start = time.perf_counter()
     model.fit(X, y)
@@ -486,16 +495,35 @@ def main(argv=None):
         emit("## 3. Time to beat the course's test RMSE (14.38)", "",
              "| run | reached < 14.38 after s | total s | epochs | final/best test RMSE |",
              "|---|---|---|---|---|")
-        c_reach, c_total, c_best, c_epochs = course_settings_time_to_accuracy(X, y, X_test, y_test)
-        s_reach, s_total, s_final, s_epochs = sklstm_time_to_accuracy(X, y, X_test, y_test)
         show = lambda v: "never" if v is None else f"{v:.1f}"  # noqa: E731
+        recent = slice(-FAST_RECENT_WINDOWS, None)
+        c_reach, c_total, c_best, c_epochs = course_settings_time_to_accuracy(X, y, X_test, y_test)
         emit(f"| course notebook settings (plain PyTorch loop, batch 32, unscaled, "
              f"validation every epoch, patience 5) | {show(c_reach)} | {c_total:.1f} | "
-             f"{c_epochs} | {c_best:.2f} (best) |",
-             f"| sklstm LSTMForecaster defaults | {show(s_reach)} | {s_total:.1f} | {s_epochs} | "
+             f"{c_epochs} | {c_best:.2f} (best) |")
+        r_reach, r_total, r_best, r_epochs = course_settings_time_to_accuracy(
+            X[recent], y[recent], X_test, y_test)
+        emit(f"| course notebook settings, latest {FAST_RECENT_WINDOWS:,} windows | "
+             f"{show(r_reach)} | {r_total:.1f} | {r_epochs} | {r_best:.2f} (best) |")
+        s_reach, s_total, s_final, s_epochs = sklstm_time_to_accuracy(X, y, X_test, y_test)
+        emit(f"| sklstm LSTMForecaster defaults | {show(s_reach)} | {s_total:.1f} | {s_epochs} | "
              f"{s_final:.2f} (final) |")
+        fast = ", ".join(f"{k}={v!r}" for k, v in FAST_SETTINGS.items())
+        fast_reach = []
+        for seed in (0, 1, 2):
+            f_reach, f_total, f_final, f_epochs = sklstm_time_to_accuracy(
+                X[recent], y[recent], X_test, y_test, seed=seed, **FAST_SETTINGS)
+            fast_reach.append(f_reach)
+            emit(f"| sklstm `{fast}`, latest {FAST_RECENT_WINDOWS:,} windows, random_state="
+                 f"{seed} | {show(f_reach)} | {f_total:.1f} | {f_epochs} | {f_final:.2f} (final) |")
+        emit("")
+        if all(v is not None for v in fast_reach):
+            emit(f"Fastest settings: reached < 14.38 after at most {max(fast_reach):.1f} s, "
+                 f"{max(fast_reach) / c_total:.2f}x the course settings' whole run "
+                 f"({c_total:.1f} s) in this run.")
         if c_reach and s_reach:
-            emit("", f"Ratio sklstm / course settings: {s_reach / c_reach:.2f}")
+            emit(f"Ratio sklstm defaults / course settings (time to 14.38): "
+                 f"{s_reach / c_reach:.2f}")
         emit("")
     if "4" not in args.skip:
         n_small, small = bench_small(epochs=50 if args.quick else 200)

@@ -25,6 +25,7 @@ from ._callbacks import (
     EpochProgress,
     FiniteLossGuard,
     LatestEarlyStopping,
+    OneCycleSchedule,
 )
 from ._net import (
     EVAL_BATCH_ELEMENTS,
@@ -122,10 +123,15 @@ TRAINING_END_DOC = """    patience : int, default=15
     clip_grad_norm : float or None, default=1.0
         Clip the norm of all gradients to this value at every step (in the scaled frame);
         None: no clipping.
-    lr_schedule : {"plateau"} or None, default="plateau"
+    lr_schedule : {"plateau", "onecycle"} or None, default="plateau"
         "plateau": halve the learning rate when the monitored loss (validation loss with
         early stopping, else the loss on the whole training set) has not improved for
-        ``max(1, patience // 3)`` epochs, down to ``lr / 64``. None: a constant rate.
+        ``max(1, patience // 3)`` epochs, down to ``lr / 64``. "onecycle": one cycle over
+        the epochs of the call (``max_epochs``, or one for ``partial_fit``), stepped after
+        every batch: the rate rises from ``lr / 25`` to ``lr`` over the first 30 percent of the
+        batches and anneals to ``lr / 1e4``; ``lr`` is then the peak, and a few epochs with
+        a larger ``lr`` (e.g. 1e-2) often train as well as many at a constant rate.
+        None: a constant rate.
     restore_best_weights : bool, default=True
         Return the weights of the best epoch: by the validation loss with early stopping,
         else by the loss of the whole training set measured after each epoch (``fit_loss``
@@ -167,7 +173,7 @@ class BaseRecurrent(BaseEstimator):
         "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
         "patience": [Interval(Integral, 1, None, closed="left")],
         "clip_grad_norm": [Interval(Real, 0, None, closed="neither"), None],
-        "lr_schedule": [StrOptions({"plateau"}), None],
+        "lr_schedule": [StrOptions({"plateau", "onecycle"}), None],
         "restore_best_weights": ["boolean"],
         "scale_input": ["boolean"],
         "device": [str],
@@ -316,12 +322,12 @@ class BaseRecurrent(BaseEstimator):
         with seeded(seed, device):
             if continuing:
                 net = self.net_
-                self._refresh_training_params(net, X3.shape[0])
+                self._refresh_training_params(net, X3.shape[0], epochs)
             else:
                 self._structure = self._current_structure()
                 self._criterion_used = _signature(*self._criterion())
                 self._optimizer_used = self._optimizer_kwargs()
-                net = self._build_net(device, X3.shape[0])
+                net = self._build_net(device, X3.shape[0], epochs)
                 self._initialize(net.initialize)
             net.iterator_train__seed = seed
             fit_params = {} if epochs is None else {"epochs": epochs}
@@ -392,13 +398,15 @@ class BaseRecurrent(BaseEstimator):
             return n_samples >= AUTO_EARLY_STOPPING_MIN_SAMPLES
         return bool(self.early_stopping)
 
-    def _split_and_callbacks(self, n_samples):
+    def _split_and_callbacks(self, n_samples, epochs=None):
         """``train_split`` and the callbacks (the user's, then ours) for the current params.
 
-        Ours, in the order they act at the end of an epoch: the loss guard, gradient
-        clipping (per batch), the best-weights keeper (which measures the loss of the whole
-        training set when nothing is held out), the learning-rate schedule that reads that
-        loss (or the validation loss), and early stopping.
+        ``epochs``: how many epochs this call trains at most (``max_epochs`` if None), which
+        sets the length of a one-cycle schedule. Ours, in the order they act at the end of
+        an epoch: the loss guard, gradient clipping (per batch), the best-weights keeper
+        (which measures the loss of the whole training set when nothing is held out), the
+        learning-rate schedule that reads that loss (or the validation loss), and early
+        stopping.
         """
         callbacks = list(self.callbacks or []) + [("finite_loss", FiniteLossGuard())]
         if self.verbose == 1:
@@ -408,6 +416,14 @@ class BaseRecurrent(BaseEstimator):
                 ("clip_grad_norm", GradientNormClipping(gradient_clip_value=self.clip_grad_norm))
             )
         early = self._use_early_stopping(n_samples)
+        n_valid = int(round(n_samples * self.validation_fraction)) if early else 0
+        if early and (n_valid < 1 or n_samples - n_valid < 1):
+            raise ValueError(
+                f"early_stopping holds out the latest validation_fraction="
+                f"{self.validation_fraction} of the samples, which leaves no training or "
+                f"no validation sample out of n_samples={n_samples}; pass more samples "
+                "or early_stopping=False."
+            )
         monitor = "valid_loss" if early else "train_loss"
         if not early and self.restore_best_weights:
             callbacks.append(("best_weights", BestTrainingWeights()))
@@ -420,25 +436,21 @@ class BaseRecurrent(BaseEstimator):
                 LRScheduler("ReduceLROnPlateau", monitor=monitor, factor=0.5,
                             patience=max(1, self.patience // 3), min_lr=self.lr / 64),
             ))
+        elif self.lr_schedule == "onecycle":
+            n_batches = -(-(n_samples - n_valid) // self.batch_size)
+            total = (self.max_epochs if epochs is None else epochs) * n_batches
+            callbacks.append(("lr_schedule", OneCycleSchedule(self.lr, total)))
         if not early:
             return None, callbacks
-        n_valid = int(round(n_samples * self.validation_fraction))
-        if n_valid < 1 or n_samples - n_valid < 1:
-            raise ValueError(
-                f"early_stopping holds out the latest validation_fraction="
-                f"{self.validation_fraction} of the samples, which leaves no training or "
-                f"no validation sample out of n_samples={n_samples}; pass more samples "
-                "or early_stopping=False."
-            )
         callbacks.append(
             ("early_stopping", LatestEarlyStopping(patience=self.patience,
                                                    load_best=self.restore_best_weights))
         )
         return LatestSplit(self.validation_fraction), callbacks
 
-    def _build_net(self, device, n_samples):
+    def _build_net(self, device, n_samples, epochs=None):
         criterion, criterion_params = self._criterion()
-        train_split, callbacks = self._split_and_callbacks(n_samples)
+        train_split, callbacks = self._split_and_callbacks(n_samples, epochs)
         return SequenceNet(
             module=self._module_class(),
             criterion=criterion,
@@ -479,7 +491,7 @@ class BaseRecurrent(BaseEstimator):
                 "or restore the parameters."
             )
 
-    def _refresh_training_params(self, net, n_samples):
+    def _refresh_training_params(self, net, n_samples, epochs=None):
         """Give a continued net the current training parameters (lr, epochs, stopping, ...)."""
         net.max_epochs, net.batch_size = self.max_epochs, self.batch_size
         net.verbose = self._skorch_verbose()
@@ -504,7 +516,7 @@ class BaseRecurrent(BaseEstimator):
             # Every fit starts at lr (a schedule may have lowered the groups' rate); the
             # virtual parameter updates the optimizer's param groups in place.
             net.set_params(lr=self.lr)
-        train_split, callbacks = self._split_and_callbacks(n_samples)
+        train_split, callbacks = self._split_and_callbacks(n_samples, epochs)
         net.train_split = train_split
         # Not set_params(callbacks=...): skorch initialises the *old* list there.
         net.callbacks = callbacks

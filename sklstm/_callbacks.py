@@ -43,6 +43,32 @@ class FiniteLossGuard(Callback):
             )
 
 
+class OneCycleSchedule(Callback):
+    """One learning-rate cycle per training call (Smith & Topin's "one-cycle" policy).
+
+    The rate climbs from ``max_lr / 25`` to ``max_lr`` over the first 30% of the batches and
+    anneals to ``max_lr / 1e4`` by the last one (torch's ``OneCycleLR``, stepped after every
+    training batch). ``total_steps`` is the number of training batches the call will run at
+    most; early stopping may end the cycle sooner. The scheduler is built when training
+    starts, so a continued fit (``warm_start``, ``partial_fit``) runs a new cycle.
+    """
+
+    def __init__(self, max_lr, total_steps):
+        self.max_lr, self.total_steps = max_lr, total_steps
+
+    def on_train_begin(self, net, **kwargs):
+        self.scheduler_ = torch.optim.lr_scheduler.OneCycleLR(
+            net.optimizer_, max_lr=self.max_lr, total_steps=max(2, self.total_steps)
+        )
+        self.steps_ = 0
+
+    def on_batch_end(self, net, training=False, **kwargs):
+        # torch refuses a step past total_steps; the last rate is kept if more batches come.
+        if training and self.steps_ < self.scheduler_.total_steps - 1:
+            self.scheduler_.step()
+            self.steps_ += 1
+
+
 class BestTrainingWeights(Callback):
     """Keep the weights with the lowest loss on the whole training set; restore them at the end.
 

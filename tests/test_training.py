@@ -76,3 +76,53 @@ def test_the_plateau_schedule_lowers_the_learning_rate():
     constant = LSTMForecaster(hidden_size=8, max_epochs=40, lr=0.01, patience=3,
                               lr_schedule=None, random_state=0).fit(X, y)
     assert constant.net_.optimizer_.param_groups[0]["lr"] == 0.01
+
+
+class RecordLR(__import__("skorch").callbacks.Callback):
+    """Records the learning rate of every training batch."""
+
+    def initialize(self):
+        self.rates = []
+        return self
+
+    def on_batch_begin(self, net, training=False, **kwargs):
+        if training:
+            self.rates.append(net.optimizer_.param_groups[0]["lr"])
+
+
+def test_the_one_cycle_schedule_rises_to_lr_then_anneals():
+    X, y = make_sequences(np.sin(np.arange(400) / 5), window_length=8)
+    record = RecordLR()
+    model = LSTMForecaster(hidden_size=8, max_epochs=6, batch_size=32, lr=0.01,
+                           lr_schedule="onecycle", early_stopping=False,
+                           callbacks=[record], random_state=0).fit(X, y)
+    rates = np.array(record.rates)
+    assert len(rates) == model.history_["train_batch_count"].sum() == 6 * -(-len(X) // 32)
+    peak = int(np.argmax(rates))
+    assert rates[peak] == pytest.approx(0.01, rel=1e-3)
+    assert rates[0] == pytest.approx(0.01 / 25)
+    assert 0.2 * len(rates) < peak < 0.4 * len(rates)  # the rise takes 30% of the batches
+    assert np.all(np.diff(rates[: peak + 1]) > 0) and np.all(np.diff(rates[peak:]) < 0)
+    assert rates[-1] < 0.01 / 1000
+
+
+def test_the_one_cycle_schedule_spans_the_epochs_of_each_call():
+    # partial_fit trains one epoch: its cycle is that epoch's batches; early stopping holds
+    # out the validation rows, so the cycle counts only the training batches.
+    X, y = make_sequences(np.sin(np.arange(400) / 5), window_length=8)
+    record = RecordLR()
+    model = LSTMForecaster(hidden_size=8, batch_size=32, lr=0.01, lr_schedule="onecycle",
+                           callbacks=[record], random_state=0)
+    model.partial_fit(X, y)
+    first = np.array(record.rates)
+    assert first[0] == pytest.approx(0.01 / 25) and first.max() == pytest.approx(0.01, rel=1e-2)
+    assert first[-1] < first.max() / 10
+    model.partial_fit(X, y)  # a new cycle
+    assert np.array(record.rates)[0] == pytest.approx(0.01 / 25)
+    record = RecordLR()
+    held = LSTMForecaster(hidden_size=8, batch_size=32, lr=0.01, lr_schedule="onecycle",
+                          early_stopping=True, max_epochs=3, patience=10,
+                          callbacks=[record], random_state=0).fit(X, y)
+    rates = np.array(record.rates)
+    assert len(rates) == held.history_["train_batch_count"].sum()
+    assert rates[-1] < 0.01 / 1000  # the cycle ended with the last training batch
