@@ -9,6 +9,7 @@ the target handling (validation, encoding, decoding), the module and the loss.
 
 import contextlib
 import copy
+import inspect
 from numbers import Integral, Real
 
 import numpy as np
@@ -387,7 +388,16 @@ class BaseRecurrent(BaseEstimator):
             )
 
     def _optimizer_kwargs(self):
-        return {"weight_decay": self.weight_decay, **(self.optimizer_params or {})}
+        params = dict(self.optimizer_params or {})
+        if "weight_decay" in inspect.signature(self._optimizer_class()).parameters:
+            params["weight_decay"] = self.weight_decay
+        elif self.weight_decay:
+            raise ValueError(
+                f"weight_decay={self.weight_decay} was given, but the optimizer "
+                f"{self._optimizer_class().__name__} takes no weight_decay; use weight_decay=0 "
+                "or an optimizer that has it (e.g. 'adam', 'adamw', 'sgd')."
+            )
+        return params
 
     def _skorch_verbose(self):
         """skorch prints its per-epoch table from verbose=2 (1 is sklstm's progress line)."""

@@ -3,6 +3,7 @@ a guard against a diverging loss, restoring the best weights of the run, and a p
 """
 
 import copy
+import math
 import sys
 import time
 
@@ -34,10 +35,14 @@ class FiniteLossGuard(Callback):
     """Stop training with a clear error as soon as a batch loss is NaN or infinite."""
 
     def on_batch_end(self, net, batch=None, training=None, loss=None, **kwargs):
-        if loss is not None and not torch.isfinite(loss.detach()).all():
+        if loss is None:
+            return
+        # One float read per batch (skorch reads the same value for its history anyway).
+        value = loss.item() if loss.numel() == 1 else float(loss.detach().sum())
+        if not math.isfinite(value):
             epoch = len(net.history)
             raise NonFiniteLossError(
-                f"the training loss became {float(loss.detach()):g} in epoch {epoch}: the fit "
+                f"the training loss became {value:g} in epoch {epoch}: the fit "
                 f"diverged. Lower lr (now {net.lr:g}), set clip_grad_norm (e.g. 1.0), keep "
                 "scale_input/scale_target on, and check X and y for extreme values."
             )

@@ -72,7 +72,8 @@ class RecurrentRegressor(nn.Module):
         self.architecture = architecture
         self.encoder = _make_rnn(cell, n_features, hidden_size, num_layers, bidirectional, dropout)
         context_size = hidden_size * (2 if bidirectional else 1)
-        self.dropout = nn.Dropout(dropout)
+        # No module call at all without dropout: a small net's step is tens of microseconds.
+        self.dropout = nn.Dropout(dropout) if dropout else nn.Identity()
         if architecture == "seq2seq":
             self.decoder = _make_rnn(
                 cell, context_size, hidden_size, num_layers, bidirectional, dropout
@@ -184,7 +185,8 @@ class RecurrentClassifier(nn.Module):
         self.num_layers = num_layers
         self.bidirectional = bidirectional
         self.encoder = _make_rnn(cell, n_features, hidden_size, num_layers, bidirectional, dropout)
-        self.dropout = nn.Dropout(dropout)
+        # No module call at all without dropout: a small net's step is tens of microseconds.
+        self.dropout = nn.Dropout(dropout) if dropout else nn.Identity()
         head_in = hidden_size * (2 if bidirectional else 1)
         self.conv = None
         if architecture == "recurrent_fcn":

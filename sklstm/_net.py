@@ -13,12 +13,16 @@ the strided view when the windows are too large to materialise), and ``train_spl
 import numpy as np
 import torch
 from skorch import NeuralNet
+from skorch.callbacks import Callback
+from skorch.utils import TeeGenerator
 
 from ._callbacks import StopTraining
 
 # Windows up to this size (as float32) are prepared once onto the device; larger inputs stay a
 # strided numpy view and each batch is prepared on its own.
 MAX_PRELOAD_BYTES = 256 * 2**20
+# Callback events of every batch: sent only to the callbacks that handle them.
+PER_BATCH_EVENTS = ("on_batch_begin", "on_batch_end", "on_grad_computed")
 # Validation and prediction batches: large enough that per-batch overhead vanishes.
 EVAL_BATCH_ELEMENTS = 2**22
 
@@ -135,13 +139,73 @@ class LatestSplit:
 
 
 class SequenceNet(NeuralNet):
-    """skorch ``NeuralNet`` that lets KeyboardInterrupt through.
+    """skorch ``NeuralNet`` that lets KeyboardInterrupt through and skips redundant mode sets.
 
     skorch's ``partial_fit`` swallows KeyboardInterrupt and returns a half-trained net as if
     training had finished; a grid search would then go on to score it. Here Ctrl-C stops the
     fit (and whatever called it); the estimator restores its previous state. Early stopping
     ends training with :class:`StopTraining` instead.
     """
+
+    def _set_training(self, training=True):
+        # skorch sets the mode before every batch, and module.train() walks every submodule
+        # (about a tenth of a small LSTM's step on the CPU); switch only when it changes.
+        for name in self._modules + self._criteria:
+            module = getattr(self, name + "_")
+            if isinstance(module, torch.nn.Module) and module.training != training:
+                module.train(training)
+
+    # A small recurrent net's step takes well under a millisecond on the CPU, so skorch's
+    # bookkeeping around it shows: these keep what skorch does and drop what it repeats.
+    def train_step(self, batch, **fit_params):
+        # skorch hands the optimizer a closure and collects the step in an accumulator, for
+        # optimizers that re-evaluate the loss (LBFGS); the others step once, directly.
+        if isinstance(self.optimizer_, torch.optim.LBFGS):
+            return super().train_step(batch, **fit_params)
+        self._zero_grad_optimizer()
+        step = self.train_step_single(batch, **fit_params)
+        if self._listeners("on_grad_computed"):  # gradient clipping
+            self.notify("on_grad_computed",
+                        named_parameters=TeeGenerator(self.get_all_learnable_params()),
+                        batch=batch, training=True)
+        self._step_optimizer(None)
+        return step
+
+    def notify(self, method_name, **cb_kwargs):
+        # Per-batch events go only to the callbacks that handle them (skorch calls every
+        # callback's mostly empty method three times a batch).
+        if method_name not in PER_BATCH_EVENTS:
+            return super().notify(method_name, **cb_kwargs)
+        getattr(self, method_name)(self, **cb_kwargs)
+        for callback in self._listeners(method_name):
+            getattr(callback, method_name)(self, **cb_kwargs)
+
+    def _listeners(self, event):
+        """The callbacks whose ``event`` method is not the no-op of skorch's ``Callback``."""
+        cache = self.__dict__.get("_listeners_cache")
+        if cache is None or cache[0] is not self.callbacks_:
+            handles = {
+                e: [cb for _, cb in self.callbacks_
+                    if e in vars(cb) or getattr(type(cb), e, None) is not getattr(Callback, e)]
+                for e in PER_BATCH_EVENTS
+            }
+            cache = self._listeners_cache = (self.callbacks_, handles)
+        return cache[1][event]
+
+    def run_single_epoch(self, iterator, training, prefix, step_fn, **fit_params):
+        # skorch's loop, with the batch size read from the targets (skorch's get_len
+        # inspects the inputs' structure on every batch).
+        if iterator is None:
+            return
+        history, batch_count = self.history, 0
+        for batch in iterator:
+            self.notify("on_batch_begin", batch=batch, training=training)
+            step = step_fn(batch, **fit_params)
+            history.record_batch(prefix + "_loss", step["loss"].item())
+            history.record_batch(prefix + "_batch_size", len(batch[1]))
+            self.notify("on_batch_end", batch=batch, training=training, **step)
+            batch_count += 1
+        history.record(prefix + "_batch_count", batch_count)
 
     def partial_fit(self, X, y=None, classes=None, **fit_params):
         if not self.initialized_:

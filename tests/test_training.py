@@ -126,3 +126,42 @@ def test_the_one_cycle_schedule_spans_the_epochs_of_each_call():
     rates = np.array(record.rates)
     assert len(rates) == held.history_["train_batch_count"].sum()
     assert rates[-1] < 0.01 / 1000  # the cycle ended with the last training batch
+
+
+def test_per_batch_events_reach_the_callbacks_that_handle_them():
+    # The net sends per-batch events only to callbacks that define them: a user's callback
+    # sees every batch, a gradient hook sees every step, and LBFGS (which re-evaluates the
+    # loss in a closure) still trains.
+    class Counter(__import__("skorch").callbacks.Callback):
+        def initialize(self):
+            self.begin = self.end = self.grads = 0
+            return self
+
+        def on_batch_begin(self, net, training=False, **kwargs):
+            self.begin += training
+
+        def on_batch_end(self, net, training=False, **kwargs):
+            self.end += training
+
+        def on_grad_computed(self, net, named_parameters, **kwargs):
+            self.grads += all(p.grad is not None for _, p in named_parameters)
+
+    X, y = make_sequences(np.sin(np.arange(300) / 4), window_length=8)
+    counter = Counter()
+    model = LSTMForecaster(hidden_size=8, max_epochs=3, batch_size=16, callbacks=[counter],
+                           random_state=0).fit(X, y)
+    batches = model.history_["train_batch_count"].sum()
+    assert counter.begin == counter.end == counter.grads == batches > 0
+    sizes = model.net_.history[-1, "batches", :, "train_batch_size"]
+    assert sum(sizes) == len(y) and sizes[-1] == (len(y) % 16 or 16)
+    lbfgs = LSTMForecaster(hidden_size=8, max_epochs=3, batch_size=64, lr=0.1,
+                           optimizer=torch.optim.LBFGS, random_state=0).fit(X, y)
+    assert np.isfinite(lbfgs.history_["train_loss"]).all()
+    assert lbfgs.history_["train_loss"].iloc[-1] < lbfgs.history_["train_loss"].iloc[0]
+
+
+def test_an_optimizer_without_weight_decay_is_accepted_unless_weight_decay_is_set():
+    X, y = make_sequences(np.sin(np.arange(300) / 4), window_length=8)
+    with pytest.raises(ValueError, match="weight_decay=0.1 .* LBFGS takes no weight_decay"):
+        LSTMForecaster(hidden_size=8, max_epochs=1, optimizer=torch.optim.LBFGS,
+                       weight_decay=0.1).fit(X, y)
