@@ -75,7 +75,10 @@ def run(search, X, y, backend="dask", scheduler=None, n_workers=2):
         # hand memory back to the system after nearly every small tensor: torch training ran
         # at half speed in such workers (docs/benchmarks.md). Start them without it (for an
         # existing cluster, start its workers with the same setting, see the module doc).
-        dask.config.set({"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None})
+        # The workers' statistical profiler samples every thread every 10 ms: on a few cores
+        # it takes time from the fits (docs/scaleout.md), so it is off here.
+        dask.config.set({"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None,
+                         "distributed.worker.profile.enabled": False})
 
         if scheduler:
             client, cluster = Client(scheduler), None
