@@ -180,6 +180,7 @@ class RecurrentClassifier(nn.Module):
         dense_size=None,
         architecture="recurrent",
         conv_filters=(128, 256, 128),
+        conv_kernels=(8, 5, 3),
     ):
         super().__init__()
         self.num_layers = num_layers
@@ -190,7 +191,8 @@ class RecurrentClassifier(nn.Module):
         head_in = hidden_size * (2 if bidirectional else 1)
         self.conv = None
         if architecture == "recurrent_fcn":
-            self.conv = ConvBranch(n_features, filters=tuple(conv_filters))
+            self.conv = ConvBranch(n_features, filters=tuple(conv_filters),
+                                   kernels=tuple(conv_kernels))
             head_in += self.conv.out_features
         self.head = _dense_head(head_in, dense_size, n_classes)
 

@@ -1,5 +1,7 @@
 """Sequence classifier: one label per (possibly variable-length) sequence."""
 
+from numbers import Integral
+
 import numpy as np
 import torch
 from sklearn.base import ClassifierMixin
@@ -50,6 +52,18 @@ def align_padding(X3):
     return aligned, (None if (lengths == n_timesteps).all() else lengths)
 
 
+def _positive_ints(values, name):
+    """A tuple of positive ints from a parameter, or a ValueError naming the parameter."""
+    try:
+        values = tuple(values)
+        ok = all(isinstance(v, Integral) and v >= 1 for v in values)
+    except TypeError:
+        ok = False
+    if not ok:
+        raise ValueError(f"{name} must be a sequence of positive integers; got {values!r}.")
+    return tuple(int(v) for v in values)
+
+
 class SequenceClassifier(ClassifierMixin, BaseRecurrent):
     __doc__ = (
         """Recurrent (LSTM or GRU) classifier of sequences.
@@ -63,7 +77,7 @@ class SequenceClassifier(ClassifierMixin, BaseRecurrent):
     architecture : {"recurrent_fcn", "recurrent"}, default="recurrent_fcn"
         "recurrent_fcn": LSTM-FCN / GRU-FCN (Karim et al. 2017; the cell chooses which): a
         fully convolutional branch (three Conv1d + BatchNorm + ReLU blocks of
-        ``conv_filters`` filters, kernels 8, 5, 3, global average and max pooling over the
+        ``conv_filters`` filters, kernels ``conv_kernels``, global average and max pooling over the
         real steps) beside the recurrent encoder, both concatenated before the head. The
         default: it wins the classification benchmark (docs/classification.md).
         "recurrent": the recurrent encoder's final state alone feeds the dense head.
@@ -79,8 +93,15 @@ class SequenceClassifier(ClassifierMixin, BaseRecurrent):
         Dropout on the encoder output (and between stacked layers).
     dense_size : int or None, default=None
         Units of an extra dense ReLU layer before the output; None: none.
-    conv_filters : tuple of 3 int, default=(128, 256, 128)
-        Filters of the three convolutional blocks of ``architecture="recurrent_fcn"``.
+    conv_filters : tuple of int, default=(128, 256, 128)
+        Filters of the convolutional blocks of ``architecture="recurrent_fcn"``, one block
+        per entry.
+    conv_kernels : "auto" or tuple of int, default="auto"
+        Kernel widths of the convolutional blocks, one per entry of ``conv_filters``.
+        "auto": LSTM-FCN's 8, 5, 3 (then 3), each at most a quarter of the longest training
+        sequence (``n_timesteps_in_ // 4``, at least 1), so that a short sequence is read
+        by kernels that find a pattern anywhere in it rather than only where training
+        showed it.
     max_epochs : int, default=100
         Maximum passes over the training sequences.
     batch_size : int, default=64
@@ -155,6 +176,7 @@ class SequenceClassifier(ClassifierMixin, BaseRecurrent):
         **BaseRecurrent._parameter_constraints,
         "architecture": [StrOptions({"recurrent", "recurrent_fcn"})],
         "conv_filters": ["array-like"],
+        "conv_kernels": [StrOptions({"auto"}), "array-like"],
         "class_weight": [dict, StrOptions({"balanced"}), None],
     }
 
@@ -171,6 +193,7 @@ class SequenceClassifier(ClassifierMixin, BaseRecurrent):
         dropout=0.0,
         dense_size=None,
         conv_filters=(128, 256, 128),
+        conv_kernels="auto",
         max_epochs=100,
         batch_size=64,
         lr=1e-3,
@@ -201,6 +224,7 @@ class SequenceClassifier(ClassifierMixin, BaseRecurrent):
         self.dropout = dropout
         self.dense_size = dense_size
         self.conv_filters = conv_filters
+        self.conv_kernels = conv_kernels
         self.max_epochs = max_epochs
         self.batch_size = batch_size
         self.lr = lr
@@ -232,8 +256,33 @@ class SequenceClassifier(ClassifierMixin, BaseRecurrent):
             **super()._module_params(),
             "n_classes": len(self.classes_),
             "architecture": self.architecture,
-            "conv_filters": tuple(int(f) for f in self.conv_filters),
+            "conv_filters": self._conv_filters(),
+            "conv_kernels": self._conv_kernels(),
         }
+
+    def _conv_filters(self):
+        filters = _positive_ints(self.conv_filters, "conv_filters")
+        if not filters:
+            raise ValueError("conv_filters must hold at least one number of filters; got ().")
+        return filters
+
+    def _conv_kernels(self):
+        """Kernel widths of the convolutional blocks, one per entry of ``conv_filters``."""
+        n_blocks = len(self._conv_filters())
+        if isinstance(self.conv_kernels, str):  # "auto"
+            # LSTM-FCN's widths (8, 5, 3, then 3s), at most a quarter of the longest training
+            # sequence: a kernel as long as the sequence is a position-specific dense layer
+            # and finds a pattern only where training showed it (a car at the edge of six
+            # steps, a longer car); a short kernel finds it anywhere.
+            cap = max(1, self.n_timesteps_in_ // 4)
+            return tuple(min(k, cap) for k in ((8, 5) + (3,) * n_blocks)[:n_blocks])
+        kernels = _positive_ints(self.conv_kernels, "conv_kernels")
+        if len(kernels) != n_blocks:
+            raise ValueError(
+                f"conv_kernels needs one width per convolutional block: conv_filters has "
+                f"{n_blocks}, conv_kernels={self.conv_kernels!r} has {len(kernels)}."
+            )
+        return kernels
 
     _target_dtype = torch.int64
 

@@ -94,3 +94,49 @@ def test_japanese_vowels_variable_length_12_channels():
                              random_state=0).fit(X_train, y_train)
     accuracy = clf.score(X_test, y_test)
     assert accuracy >= 0.95, accuracy
+
+
+def _cars(rows):
+    return np.array(rows, dtype=np.float32)[:, :, np.newaxis]
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_defaults_trained_on_the_six_course_cars_read_cars_at_other_positions_and_lengths(seed):
+    # The course's live demo: a car at the edge of the window, a longer (or slower) car of
+    # one colour; then every car of 1-5 steps at every position of a 6-step window.
+    X, y = load_car_colors()
+    clf = SequenceClassifier(random_state=seed).fit(X, y)
+    demo = _cars([[2, 2, 0, 0, 0, 0], [0, 0, 0, 0, 2, 2], [0, 1, 1, 1, 1, 0],
+                  [1, 1, 1, 1, 1, 0], [0, 0, 0, 3, 3, 3], [3, 0, 0, 0, 0, 0]])
+    np.testing.assert_array_equal(clf.predict(demo), [2, 2, 1, 1, 3, 3])
+    X_all, y_all = make_car_sequences(n_samples=500, seq_len=6, random_state=3)
+    assert clf.score(X_all, y_all) == 1.0
+
+
+def test_auto_kernels_are_at_most_a_quarter_of_the_longest_training_sequence():
+    rng = np.random.default_rng(0)
+    widths = {}
+    for n_steps in (6, 26, 100):
+        X = rng.normal(size=(8, n_steps, 1))
+        clf = SequenceClassifier(hidden_size=2, conv_filters=(2, 2, 2), max_epochs=1,
+                                 random_state=0).fit(X, np.arange(8) % 2)
+        widths[n_steps] = tuple(block[1].kernel_size[0]
+                                for block in clf.net_.module_.conv.blocks)
+    assert widths == {6: (1, 1, 1), 26: (6, 5, 3), 100: (8, 5, 3)}
+    clf = SequenceClassifier(hidden_size=2, conv_filters=(2, 3), conv_kernels=(4, 2),
+                             max_epochs=1).fit(X, np.arange(8) % 2)
+    assert [b[1].kernel_size[0] for b in clf.net_.module_.conv.blocks] == [4, 2]
+    assert [b[1].out_channels for b in clf.net_.module_.conv.blocks] == [2, 3]
+
+
+@pytest.mark.parametrize("params, message", [
+    (dict(conv_kernels=(3, 3)), "conv_kernels needs one width per convolutional block: "
+                                "conv_filters has 3, conv_kernels=\\(3, 3\\) has 2"),
+    (dict(conv_kernels=(3, 0, 3)), "conv_kernels must be a sequence of positive integers"),
+    (dict(conv_filters=(8, 2.5, 4)), "conv_filters must be a sequence of positive integers"),
+    (dict(conv_filters=()), "conv_filters must hold at least one"),
+])
+def test_bad_convolution_parameters_are_refused_by_name(params, message):
+    X, y = make_car_sequences(n_samples=20, random_state=0)
+    with pytest.raises(ValueError, match=message):
+        SequenceClassifier(max_epochs=1, **params).fit(X, y)

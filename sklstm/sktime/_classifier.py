@@ -38,7 +38,7 @@ class SequenceClassifier(BaseClassifier):
     Parameters
     ----------
     architecture, hidden_size, num_layers, cell, bidirectional, dropout, dense_size, \
-conv_filters, max_epochs, batch_size, lr, optimizer, optimizer_params, weight_decay, \
+conv_filters, conv_kernels, max_epochs, batch_size, lr, optimizer, optimizer_params, weight_decay, \
 early_stopping, validation_fraction, patience, clip_grad_norm, lr_schedule, \
 restore_best_weights, class_weight, scale_input, device, random_state, verbose, callbacks, \
 compile, torch_threads
@@ -89,6 +89,7 @@ compile, torch_threads
         dropout=0.0,
         dense_size=None,
         conv_filters=(128, 256, 128),
+        conv_kernels="auto",
         max_epochs=100,
         batch_size=64,
         lr=1e-3,
@@ -118,6 +119,7 @@ compile, torch_threads
         self.dropout = dropout
         self.dense_size = dense_size
         self.conv_filters = conv_filters
+        self.conv_kernels = conv_kernels
         self.max_epochs = max_epochs
         self.batch_size = batch_size
         self.lr = lr
