@@ -185,3 +185,21 @@ def test_intervals_and_saving_example_covers_and_round_trips():
     with redirect_stdout(out):
         example.main(["--max-epochs", "10"])
     assert "loaded model gives identical forecasts and intervals" in out.getvalue()
+
+
+@requires_data
+def test_weather_global_defaults_forecast_every_location_in_order():
+    # The global model's forecasts line up with the locations (columns) and the test months;
+    # a short run already follows each city's own level (Darwin is hot, Canberra is not).
+    weather = load_example("weather")
+    temps = weather.monthly_temperatures()
+    forecasts, seconds = weather.global_defaults(temps, random_state=0, n_seeds=1,
+                                                 max_epochs=5)
+    assert forecasts.shape == (1, temps.shape[1], 18) and seconds > 0
+    columns = list(temps.columns)
+    assert forecasts[0, columns.index("Darwin")].mean() > forecasts[
+        0, columns.index("Canberra")].mean() + 8
+    rows = weather.global_rows(temps, "Canberra", forecasts)
+    test = weather.split(temps["Canberra"])[1]
+    assert rows[weather.GLOBAL_DEFAULTS][0] == pytest.approx(
+        np.mean(np.abs(test.to_numpy() - forecasts[0, columns.index("Canberra")])))

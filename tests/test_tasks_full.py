@@ -48,3 +48,20 @@ def test_sktime_workflow_tuned_model_beats_seasonal_naive():
     assert mean[ours] < mean[naive], mean
     _, _, accuracy, _ = workflow.classification_report(workflow.FULL)
     assert accuracy >= 0.9
+
+
+def test_weather_canberra_global_defaults_beat_climatology_for_every_seed():
+    # LSTMForecaster() with its defaults, one model over every location's windows: Canberra's
+    # 18 test months beat climatology for each of seeds 0..4, and so does their mean.
+    weather = load_example("weather")
+    temps = weather.monthly_temperatures()
+    train, test = weather.split(temps["Canberra"])
+    climatology = weather.baselines(train, test, temps["Canberra"])[
+        "climatology (training mean of the month)"]
+    clim_mae = weather.score(test, climatology)[0]
+    forecasts, _ = weather.global_defaults(temps, random_state=0, n_seeds=5)
+    canberra = forecasts[:, list(temps.columns).index("Canberra")]
+    maes = [weather.score(test, f)[0] for f in canberra]
+    assert max(maes) < min(clim_mae, 1.18), maes
+    rows = weather.global_rows(temps, "Canberra", forecasts)
+    assert rows[weather.GLOBAL_DEFAULTS][0] == pytest.approx(maes[0])
