@@ -269,6 +269,8 @@ EXPERIMENTS = {
         lambda: LSTMForecaster(**_NO_AR), _month_of_year, window=24),
     "exp: global, window 24, no AR, deseasonalised": _deseasonalised(
         lambda: LSTMForecaster(autoregressive=False, random_state=0), 24),
+    "exp: global, global scaling": _sklstm(
+        lambda: LSTMForecaster(random_state=0), per_series=False),
     "exp: global, climatology input, global scaling": _with_inputs(
         lambda: LSTMForecaster(random_state=0), _climatology_of_each_step),
     "exp: global, climatology input": _with_inputs(
@@ -415,6 +417,21 @@ def available(name):
     return True
 
 
+def method_names(text):
+    """The comma-separated method names of ``--methods``; a name may hold commas itself
+    ("exp: global, window 24"), so pieces are joined until they form a known name."""
+    names, pending = [], []
+    for piece in text.split(","):
+        pending.append(piece)
+        candidate = ",".join(pending).strip()
+        if candidate in METHODS:
+            names.append(candidate)
+            pending = []
+    if pending:
+        names.append(",".join(pending).strip())  # unknown: reported by the caller
+    return names
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.partition("\n")[0])
     parser.add_argument("--methods", default=",".join(DEFAULT_METHODS),
@@ -430,7 +447,7 @@ def main(argv=None):
     timing_file = CACHE / "wall_seconds.json"
     seconds = json.loads(timing_file.read_text()) if timing_file.exists() else {}
     frames = []
-    for name in [n.strip() for n in args.methods.split(",")]:
+    for name in method_names(args.methods):
         if name not in METHODS:
             parser.error(f"unknown method {name!r}; choose from {', '.join(METHODS)}")
         file = CACHE / (name.replace(" ", "_").replace(",", "").replace("(", "")

@@ -60,3 +60,10 @@ def test_summary_counts_series_that_beat_seasonal_naive(bench):
     # On noise around a fixed season the mean of several years beats last year's value.
     assert table.loc["climatology", "beats seasonal naive"] == 1.0
     assert "| climatology |" in bench.markdown(table.reset_index())
+
+
+def test_method_names_may_hold_commas(bench):
+    accuracy = bench
+    assert accuracy.method_names("climatology, exp: global, window 24,AutoETS") == [
+        "climatology", "exp: global, window 24", "AutoETS"]
+    assert accuracy.method_names("climatology,nonsense") == ["climatology", "nonsense"]
