@@ -104,6 +104,12 @@ def test_the_one_cycle_schedule_rises_to_lr_then_anneals():
     assert 0.2 * len(rates) < peak < 0.4 * len(rates)  # the rise takes 30% of the batches
     assert np.all(np.diff(rates[: peak + 1]) > 0) and np.all(np.diff(rates[peak:]) < 0)
     assert rates[-1] < 0.01 / 1000
+    # The fitted model (its net holds the scheduler) pickles, and a warm start runs a new
+    # cycle from the fitted weights.
+    restored = __import__("pickle").loads(__import__("pickle").dumps(model))
+    np.testing.assert_array_equal(restored.predict(X), model.predict(X))
+    restored.set_params(warm_start=True, max_epochs=2).fit(X, y)
+    assert len(restored.history_) == 8
 
 
 def test_the_one_cycle_schedule_spans_the_epochs_of_each_call():
