@@ -76,9 +76,9 @@ class SequenceClassifier(ClassifierMixin, BaseRecurrent):
     ----------
     architecture : {"recurrent_fcn", "recurrent"}, default="recurrent_fcn"
         "recurrent_fcn": LSTM-FCN / GRU-FCN (Karim et al. 2017; the cell chooses which): a
-        fully convolutional branch (three Conv1d + BatchNorm + ReLU blocks of
-        ``conv_filters`` filters, kernels ``conv_kernels``, global average and max pooling over the
-        real steps) beside the recurrent encoder, both concatenated before the head. The
+        fully convolutional branch (Conv1d + BatchNorm + ReLU blocks of ``conv_filters``
+        filters and ``conv_kernels`` widths, global average and max pooling over the real
+        steps) beside the recurrent encoder, both concatenated before the head. The
         default: it wins the classification benchmark (docs/classification.md).
         "recurrent": the recurrent encoder's final state alone feeds the dense head.
     hidden_size : int, default=64
