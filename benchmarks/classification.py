@@ -62,6 +62,15 @@ def sktime_input(X):
     return frames
 
 
+def znormalize(X):
+    """Each sequence and feature by its own mean and deviation (NaN padding kept): the UCR
+    archive's usual preprocessing, which PLAID's appliance currents (amplitudes from 0.01 to
+    460) do not have."""
+    mean = np.nanmean(X, axis=1, keepdims=True)
+    deviation = np.nanstd(X, axis=1, keepdims=True)
+    return (X - mean) / np.where(deviation > 0, deviation, 1.0)
+
+
 def run_sklstm(params, X, y, X_test, y_test, seed):
     # torch's own threads, as the figures in docs/classification.md were measured (sklstm's
     # default would use one).
@@ -130,6 +139,9 @@ def main(argv=None):
     parser.add_argument("--params", default="{}",
                         help="JSON of extra SequenceClassifier parameters (exploration)")
     parser.add_argument("--json", default=None, help="write raw results here")
+    parser.add_argument("--znormalize", action="store_true",
+                        help="z-normalise every sequence (each feature by its own mean and "
+                             "deviation) before the sklstm methods (exploration: PLAID)")
     args = parser.parse_args(argv)
     extra = json.loads(args.params)
     methods = args.methods or list(SKLSTM_METHODS) + ["1-NN DTW", "MiniRocket"]
@@ -144,8 +156,9 @@ def main(argv=None):
             seeds = args.seeds if method != "1-NN DTW" else [0]  # deterministic
             for seed in seeds:
                 if method in SKLSTM_METHODS:
+                    prepare = znormalize if args.znormalize else (lambda v: v)
                     acc, loss, sec = run_sklstm({**SKLSTM_METHODS[method], **extra},
-                                                X, y, X_test, y_test, seed)
+                                                prepare(X), y, prepare(X_test), y_test, seed)
                 else:
                     acc, loss, sec = run_sktime(method, X, y, X_test, y_test, seed, name)
                 label = method
