@@ -386,18 +386,21 @@ class BaseRecurrent(BaseEstimator):
                 "optimizer_params must not hold 'lr' or 'weight_decay'; set the estimator's "
                 "lr= and weight_decay= parameters instead."
             )
-
-    def _optimizer_kwargs(self):
-        params = dict(self.optimizer_params or {})
-        if "weight_decay" in inspect.signature(self._optimizer_class()).parameters:
-            params["weight_decay"] = self.weight_decay
-        elif self.weight_decay:
+        if self.weight_decay and not self._optimizer_takes_weight_decay():
             raise ValueError(
                 f"weight_decay={self.weight_decay} was given, but the optimizer "
                 f"{self._optimizer_class().__name__} takes no weight_decay; use weight_decay=0 "
                 "or an optimizer that has it (e.g. 'adam', 'adamw', 'sgd')."
             )
+
+    def _optimizer_kwargs(self):
+        params = dict(self.optimizer_params or {})
+        if self._optimizer_takes_weight_decay():
+            params["weight_decay"] = self.weight_decay
         return params
+
+    def _optimizer_takes_weight_decay(self):
+        return "weight_decay" in inspect.signature(self._optimizer_class()).parameters
 
     def _skorch_verbose(self):
         """skorch prints its per-epoch table from verbose=2 (1 is sklstm's progress line)."""
