@@ -79,6 +79,18 @@ def global_windows(frame):
     return np.concatenate([p.X for p in parts]), np.concatenate([p.y for p in parts])
 
 
+def last_windows(train_frame):
+    """Each location's last 18 training months: the input of its 18-month forecast."""
+    return np.stack([train_frame[c].to_numpy()[-WINDOW:] for c in train_frame.columns])[
+        :, :, np.newaxis]
+
+
+def mean_city_mae(test_frame, forecasts):
+    """Mean over locations of the MAE of ``forecasts`` (n_locations, 18), in column order."""
+    return np.mean([score(test_frame[c], forecasts[i])[0]
+                    for i, c in enumerate(test_frame.columns)])
+
+
 def score(truth, prediction):
     return mean_absolute_error(truth, prediction), root_mean_squared_error(truth, prediction)
 
@@ -114,12 +126,12 @@ def global_defaults(temps, random_state=0, n_seeds=1, **params):
     """
     train_frame = temps[temps.index < TEST_START]
     X, y = global_windows(train_frame)
-    last = np.stack([train_frame[c].to_numpy()[-WINDOW:] for c in temps.columns])
     start = time.perf_counter()
     models = [LSTMForecaster(random_state=random_state + k, **params).fit(X, y)
               for k in range(n_seeds)]
     seconds = time.perf_counter() - start
-    return np.stack([m.predict(last[:, :, np.newaxis]) for m in models]), seconds
+    last = last_windows(train_frame)
+    return np.stack([m.predict(last) for m in models]), seconds
 
 
 def global_rows(temps, city, forecasts):
@@ -145,8 +157,7 @@ def all_cities(temps, random_state=0, global_forecasts=None, **params):
     start = time.perf_counter()
     global_model = LSTMForecaster(random_state=random_state, **{**MODEL, **params}).fit(X, y)
     global_seconds = time.perf_counter() - start
-    last = np.stack([train_frame[c].to_numpy()[-WINDOW:] for c in temps.columns])
-    global_pred = global_model.predict(last[:, :, np.newaxis])
+    global_pred = global_model.predict(last_windows(train_frame))
     per_city, clim, naive, seconds = [], [], [], 0.0
     for i, city in enumerate(temps.columns):
         train, test = train_frame[city], test_frame[city]
@@ -157,19 +168,16 @@ def all_cities(temps, random_state=0, global_forecasts=None, **params):
         base = baselines(train, test, temps[city])
         clim.append(score(test, base["climatology (training mean of the month)"])[0])
         naive.append(score(test, base["seasonal naive (same month last year)"])[0])
-    global_mae = [score(test_frame[c], global_pred[i])[0] for i, c in enumerate(temps.columns)]
     rows = {
         "seasonal naive": (np.mean(naive), None),
         "climatology": (np.mean(clim), None),
         f"per-city models ({len(temps.columns)})": (np.mean(per_city), seconds),
-        "one global model": (np.mean(global_mae), global_seconds),
+        "one global model": (mean_city_mae(test_frame, global_pred), global_seconds),
     }
     if global_forecasts is not None:
         forecasts, defaults_seconds = global_forecasts
-        defaults_mae = [score(test_frame[c], forecasts[0][i])[0]
-                        for i, c in enumerate(temps.columns)]
         rows["one global model, defaults: LSTMForecaster()"] = (
-            np.mean(defaults_mae), defaults_seconds / len(forecasts))
+            mean_city_mae(test_frame, forecasts[0]), defaults_seconds / len(forecasts))
     return rows
 
 
@@ -205,7 +213,7 @@ def main(argv=None):
     temps = monthly_temperatures()
     if args.city not in temps.columns:
         parser.error(f"unknown city {args.city!r}; choose from {', '.join(temps.columns)}")
-    rows, prediction, test, seconds, _ = city_report(
+    rows, _, test, seconds, _ = city_report(
         temps, args.city, args.random_state, n_seeds=args.seeds, max_epochs=args.max_epochs)
     # The defaults, trained once over every location (the same model serves any city).
     global_forecasts = global_defaults(temps, args.random_state, n_seeds=args.seeds)
