@@ -131,8 +131,9 @@ def raw_epoch_loop(X, y, batch_size, epochs, seed=0, relu=False):
 def skorch_epochs(X, y, batch_size, epochs, relu=False):
     # train_split=None: skorch's default would train on 80% of the windows and validate on
     # the rest every epoch, a different amount of work from the other columns.
-    net = NeuralNetRegressor(CourseLSTM, module__relu=relu, max_epochs=epochs, batch_size=batch_size, lr=1e-3,
-                             optimizer=torch.optim.Adam, train_split=None, verbose=0)
+    net = NeuralNetRegressor(CourseLSTM, module__relu=relu, max_epochs=epochs,
+                             batch_size=batch_size, lr=1e-3, optimizer=torch.optim.Adam,
+                             train_split=None, verbose=0)
     net.fit(np.ascontiguousarray(X, dtype=np.float32), y.astype(np.float32).reshape(-1, 1))
     return [row["dur"] for row in net.history]
 

@@ -8,11 +8,10 @@
    each fold training on the same number of windows (``max_train_size``: 8 equal fits):
    sequential, joblib loky ``n_jobs=2``, a Dask ``LocalCluster`` of 2 worker processes x 1
    thread (started without Dask's ``MALLOC_TRIM_THRESHOLD_`` and its profiler, see
-   docs/scaleout.md), Ray with
-   2 CPUs. Wall time of the search, the backend's start-up apart; every process (the main
-   one included) has imported sklstm and fitted a tiny model before the clock (see
-   ``warm_process``); ratio = sequential / backend; every backend's ``cv_results_`` scores
-   are compared with the sequential ones.
+   docs/scaleout.md), Ray with 2 CPUs. Wall time of the search, the backend's start-up
+   apart; every process (the main one included) has imported sklstm and fitted a tiny model
+   before the clock (see ``warm_process``); ratio = sequential / backend; every backend's
+   ``cv_results_`` scores are compared with the sequential ones.
 2. Seconds per epoch of the sunspot-task network (LSTM 64 -> dense, batch 64, 20,000 windows
    of 10 steps) on a quiet machine and while another process runs a CPU-bound loop on the
    same cores, with torch's default threads (``torch_threads=None``: as before the rule) and
@@ -52,8 +51,6 @@ def warm_process(pause=0.0):
     worker would pay that inside the clock, and the main process only once. ``pause`` keeps
     a worker busy so that the next warm-up task goes to the other one.
     """
-    from sklstm import LSTMForecaster, make_sequences
-
     X, y = make_sequences(np.sin(np.arange(60.0)), 8)
     LSTMForecaster(hidden_size=4, max_epochs=1).fit(X, y).predict(X)
     time.sleep(pause)
