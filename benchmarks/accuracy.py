@@ -39,6 +39,8 @@ import pandas as pd
 from sklstm import LSTMForecaster, TimeSeriesImputer, make_sequences
 from sklstm.datasets import load_monthly_sunspots, load_weather_aus
 from sklstm.ensemble import SeedEnsemble
+from sklstm.seasonal import Deseasonalizer
+from sklstm.sktime import LSTMForecaster as SeriesLSTMForecaster
 
 HERE = Path(__file__).resolve().parent
 CACHE = HERE / "results" / "accuracy"
@@ -193,14 +195,49 @@ def _climatology_of_each_step(s):
 def _deseasonalised(make_model, w):
     """Variant tried: the network forecasts the departure from the training climatology."""
     def method(train, h, m):
+        w_ = w or window_length(h)
         profiles = {k: _monthly_profile(s) for k, s in train.items()}
         anomalies = {k: s - profiles[k].loc[s.index.month].to_numpy() for k, s in train.items()}
-        X, y = _windows(anomalies, w, h)
+        X, y = _windows(anomalies, w_, h)
         model = make_model().fit(X, y)
         out = {}
-        for (k, s), p in zip(train.items(), model.predict(_last_windows(anomalies, w))):
+        for (k, s), p in zip(train.items(), model.predict(_last_windows(anomalies, w_))):
             out[k] = p + profiles[k].loc[_future_months(s, h)].to_numpy()
         return out
+    return method
+
+
+def _adjusted(make_model, demean=False, standardise=False, **deseasonalizer):
+    """One model over the group's deseasonalised series (sklstm.Deseasonalizer), the
+    profile put back on its forecasts; ``demean``: each series' mean taken out too."""
+    def method(train, h, m):
+        w = window_length(h)
+        panel = pd.concat(train, names=["series", "time"])
+        adjuster = Deseasonalizer(**deseasonalizer).fit(panel)
+        adjusted = adjuster.transform(panel)
+        means = adjusted.groupby(level=0).transform("mean") if demean else 0 * adjusted
+        scales = adjusted.groupby(level=0).transform("std") if standardise else 1 + 0 * adjusted
+        scaled = (adjusted - means) / scales
+        X, y = make_sequences(scaled, window_length=w, horizon=h)
+        model = make_model().fit(X, y)
+        forecast = model.forecast(scaled)
+        forecast = forecast * scales.groupby(level=0).first().loc[
+            forecast.index.get_level_values(0)].to_numpy() + means.groupby(level=0).first().loc[
+            forecast.index.get_level_values(0)].to_numpy()
+        forecast = adjuster.inverse_transform(forecast)
+        return {k: forecast.loc[k].to_numpy() for k in train}
+    return method
+
+
+def _series_level(make_model):
+    """The series-level front door (sklstm.sktime): one model fit on the group's panel."""
+    def method(train, h, m):
+        # Monthly periods: sktime reads a panel's step from a PeriodIndex (a DatetimeIndex
+        # level loses its freq in a MultiIndex).
+        periods = {k: s.set_axis(s.index.to_period("M")) for k, s in train.items()}
+        panel = pd.concat(periods, names=["series", "time"]).to_frame("y")
+        prediction = make_model().fit(panel, fh=np.arange(1, h + 1)).predict()
+        return {k: prediction.loc[k, "y"].to_numpy() for k in train}
     return method
 
 
@@ -242,7 +279,8 @@ METHODS = {
     "AutoETS": _statsforecast("AutoETS"),
     "AutoTheta": _statsforecast("AutoTheta"),
     "AutoARIMA": _statsforecast("AutoARIMA"),
-    "sklstm defaults": _sklstm(lambda: LSTMForecaster(random_state=0), per_series=True),
+    "sklstm defaults": _series_level(lambda: SeriesLSTMForecaster(random_state=0)),
+    "sklstm core per series": _sklstm(lambda: LSTMForecaster(random_state=0), per_series=True),
     "sklstm window scaling": _sklstm(lambda: LSTMForecaster(scaling="window", random_state=0),
                                      per_series=True),
     "sklstm global": _sklstm(lambda: LSTMForecaster(scaling="window", random_state=0),
@@ -275,10 +313,50 @@ EXPERIMENTS = {
         lambda: LSTMForecaster(random_state=0), _climatology_of_each_step),
     "exp: global, climatology input": _with_inputs(
         lambda: LSTMForecaster(scaling="window", random_state=0), _climatology_of_each_step),
+    "exp: adjusted, early stopping": _adjusted(
+        lambda: LSTMForecaster(early_stopping=True, random_state=0)),
+    "exp: adjusted all, early stopping": _adjusted(
+        lambda: LSTMForecaster(early_stopping=True, random_state=0), test_seasonality=False),
+    "exp: adjusted all, demeaned, early stopping": _adjusted(
+        lambda: LSTMForecaster(early_stopping=True, random_state=0), demean=True,
+        test_seasonality=False),
+    "exp: defaults, window 18": _series_level(
+        lambda: SeriesLSTMForecaster(window_length=18, random_state=0)),
+    "exp: defaults, multiplicative": _series_level(
+        lambda: SeriesLSTMForecaster(seasonal_model="auto", random_state=0)),
+    "exp: defaults, no centring": _series_level(
+        lambda: SeriesLSTMForecaster(center_series=False, random_state=0)),
+    "exp: defaults, no seasonal adjustment": _series_level(
+        lambda: SeriesLSTMForecaster(season_length=None, random_state=0)),
+    "exp: defaults, no early stopping": _series_level(
+        lambda: SeriesLSTMForecaster(early_stopping=False, random_state=0)),
+    "exp: adjusted all ends, demeaned, early stopping": _adjusted(
+        lambda: LSTMForecaster(early_stopping=True, random_state=0), demean=True,
+        test_seasonality=False),
+    "exp: adjusted ends, standardised, early stopping": _adjusted(
+        lambda: LSTMForecaster(early_stopping=True, random_state=0), demean=True,
+        standardise=True),
+    "exp: adjusted ends, demeaned, early stopping": _adjusted(
+        lambda: LSTMForecaster(early_stopping=True, random_state=0), demean=True),
+    "exp: adjusted ends, demeaned": _adjusted(
+        lambda: LSTMForecaster(random_state=0), demean=True),
+    "exp: adjusted": _adjusted(lambda: LSTMForecaster(random_state=0)),
+    "exp: adjusted auto model, early stopping": _adjusted(
+        lambda: LSTMForecaster(early_stopping=True, random_state=0), model="auto"),
+    "exp: adjusted, window scaling, early stopping": _adjusted(
+        lambda: LSTMForecaster(scaling="window", early_stopping=True, random_state=0)),
+    "exp: global, early stopping": _sklstm(
+        lambda: LSTMForecaster(early_stopping=True, random_state=0), per_series=False),
+    "exp: global, climatology input, early stopping": _with_inputs(
+        lambda: LSTMForecaster(early_stopping=True, random_state=0), _climatology_of_each_step),
+    "exp: global, deseasonalised, early stopping": _deseasonalised(
+        lambda: LSTMForecaster(early_stopping=True, random_state=0), None),
 }
 # The seed spread of the sklstm methods (seed 0 is the default list's run).
 for _seed in (1, 2):
-    EXPERIMENTS[f"seed {_seed}: sklstm defaults"] = _sklstm(
+    EXPERIMENTS[f"seed {_seed}: sklstm defaults"] = _series_level(
+        lambda seed=_seed: SeriesLSTMForecaster(random_state=seed))
+    EXPERIMENTS[f"seed {_seed}: sklstm core per series"] = _sklstm(
         lambda seed=_seed: LSTMForecaster(random_state=seed), per_series=True)
     EXPERIMENTS[f"seed {_seed}: sklstm global"] = _sklstm(
         lambda seed=_seed: LSTMForecaster(scaling="window", random_state=seed), per_series=False)
@@ -348,16 +426,25 @@ def relative_mae(part, scores):
     return part.set_index(key)["mae"] / snaive
 
 
+def relative_mae_per_series(part, scores):
+    """A method's MAE over seasonal naive's per series, over every horizon and origin."""
+    key = ["group", "series"]
+    snaive = scores[scores.method == "seasonal naive"].groupby(key)["mae"].mean()
+    return part.groupby(key)["mae"].mean() / snaive
+
+
 def summary(scores, seconds):
     rows = []
     for method, part in scores.groupby("method", sort=False):
         rel = relative_mae(part, scores)
+        series_rel = relative_mae_per_series(part, scores)
         rows.append({
             "method": method,
             "MASE (mean)": part["mase"].mean(),
             "sMAPE % (mean)": part["smape"].mean(),
             "rel. MAE (geo. mean)": float(np.exp(np.log(rel).mean())),
             "beats seasonal naive": float((rel < 1).mean()),
+            "beats s. naive (series)": float((series_rel < 1).mean()),
             "MASE temperature": part.loc[part.group == "temperature", "mase"].mean(),
             "MASE humidity": part.loc[part.group == "humidity3pm", "mase"].mean(),
             "MASE sunspots": part.loc[part.group == "sunspots", "mase"].mean(),
@@ -372,7 +459,7 @@ def markdown(table):
     for _, row in table.iterrows():
         cells = []
         for col, v in row.items():
-            if col == "beats seasonal naive":
+            if col.startswith("beats s"):
                 cells.append(f"{v:.0%}")
             elif isinstance(v, float):
                 cells.append(f"{v:.0f}" if col == "wall s" else f"{v:.3f}")
@@ -419,16 +506,19 @@ def available(name):
 
 def method_names(text):
     """The comma-separated method names of ``--methods``; a name may hold commas itself
-    ("exp: global, window 24"), so pieces are joined until they form a known name."""
-    names, pending = [], []
-    for piece in text.split(","):
-        pending.append(piece)
-        candidate = ",".join(pending).strip()
-        if candidate in METHODS:
-            names.append(candidate)
-            pending = []
-    if pending:
-        names.append(",".join(pending).strip())  # unknown: reported by the caller
+    ("exp: global, window 24"), so at each position the longest run of pieces that forms a
+    known name is taken (one name may be the start of another)."""
+    pieces, names, start = text.split(","), [], 0
+    while start < len(pieces):
+        for end in range(len(pieces), start, -1):
+            candidate = ",".join(pieces[start:end]).strip()
+            if candidate in METHODS:
+                names.append(candidate)
+                start = end
+                break
+        else:  # unknown: reported by the caller
+            names.append(pieces[start].strip())
+            start += 1
     return names
 
 

@@ -4,11 +4,13 @@ from .classification import SequenceClassifier
 from .forecasting import GRUForecaster, LSTMForecaster
 from .impute import TimeSeriesImputer, reinstate_missing_timestamps
 from .persistence import load
+from .seasonal import Deseasonalizer
 from .windowing import Sequences, SequenceWindower, make_sequences, pad_sequences
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "Deseasonalizer",
     "GRUForecaster",
     "LSTMForecaster",
     "SequenceClassifier",

@@ -59,6 +59,8 @@ def test_summary_counts_series_that_beat_seasonal_naive(bench):
     assert table.loc["seasonal naive", "rel. MAE (geo. mean)"] == pytest.approx(1.0)
     # On noise around a fixed season the mean of several years beats last year's value.
     assert table.loc["climatology", "beats seasonal naive"] == 1.0
+    assert table.loc["climatology", "beats s. naive (series)"] == 1.0
+    assert table.loc["seasonal naive", "beats s. naive (series)"] == 0.0
     assert "| climatology |" in bench.markdown(table.reset_index())
 
 
@@ -67,3 +69,22 @@ def test_method_names_may_hold_commas(bench):
     assert accuracy.method_names("climatology, exp: global, window 24,AutoETS") == [
         "climatology", "exp: global, window 24", "AutoETS"]
     assert accuracy.method_names("climatology,nonsense") == ["climatology", "nonsense"]
+    # A name that starts another one does not cut the longer one short.
+    longer = "exp: global, climatology input, early stopping"
+    assert accuracy.method_names(f"exp: global, climatology input,{longer}") == [
+        "exp: global, climatology input", longer]
+
+
+def test_series_share_averages_the_horizons_of_a_series(bench):
+    scores = pd.DataFrame({
+        "method": ["seasonal naive"] * 4 + ["m"] * 4,
+        "group": "g", "series": ["a", "a", "b", "b"] * 2, "h": [6, 18] * 4,
+        # m: series a loses at h=6 but wins over both horizons; b loses at both.
+        "mae": [1.0, 3.0, 1.0, 1.0, 1.5, 2.0, 1.2, 1.1],
+        "smape": 0.0, "mase": 1.0,
+    })
+    m = scores[scores.method == "m"]
+    assert bench.relative_mae_per_series(m, scores).round(3).tolist() == [0.875, 1.15]
+    table = bench.summary(scores, {}).set_index("method")
+    assert table.loc["m", "beats s. naive (series)"] == 0.5
+    assert table.loc["m", "beats seasonal naive"] == 0.25

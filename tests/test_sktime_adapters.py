@@ -76,21 +76,25 @@ def test_forecaster_follows_a_sine_with_relative_and_absolute_horizons():
     assert forecaster.horizon_ == 3
 
 
-def _by_hand(core, history, n_steps, window_length=12):
-    """Recursive forecast with the core network: predict one step, append, predict again."""
-    window, path = list(history[-window_length:]), []
+def _by_hand(core, history, n_steps, window_length=12, mean=0.0):
+    """Recursive forecast with the core network: predict one step, append, predict again
+    (in the network's frame: the series' mean taken out, and put back on the path)."""
+    window, path = list(history[-window_length:] - mean), []
     for _ in range(n_steps):
         step = core.predict(np.array(window[-window_length:])[None, :, None]).ravel()[0]
         path.append(step)
         window.append(step)
-    return np.array(path)
+    return np.array(path) + mean
 
 
 def test_recursion_beyond_the_horizon_feeds_predictions_back():
     y = _sine()
     forecaster = LSTMForecaster(horizon=1, **SMALL).fit(y)
     path = forecaster.predict(fh=[1, 2, 3]).to_numpy()
-    np.testing.assert_allclose(path, _by_hand(forecaster.estimator_, y.to_numpy(), 3), rtol=1e-6)
+    mean = forecaster.series_means_[None]
+    assert mean == pytest.approx(y.mean())
+    np.testing.assert_allclose(path, _by_hand(forecaster.estimator_, y.to_numpy(), 3, mean=mean),
+                               rtol=1e-6)
     # fh=[3] alone gives the third step of that path.
     np.testing.assert_allclose(forecaster.predict(fh=[3]).to_numpy(), path[2:], rtol=1e-6)
 
@@ -101,10 +105,14 @@ def test_panel_is_one_global_model_with_a_series_time_index():
     panel = pd.concat({"a": a, "b": b}, names=["series", "time"]).to_frame("y")
     forecaster = LSTMForecaster(scaling="window", **SMALL).fit(panel, fh=[1, 2])
     assert isinstance(forecaster.estimator_, CoreLSTMForecaster)  # one network, not one per series
-    # Windows are cut per series: 2 x (160 - 12 - 2 + 1), none across the boundary.
+    # Windows are cut per series: 2 x (160 - 12 - 2 + 1), none across the boundary, and
+    # come in time order (the latest are the early-stopping validation windows).
     windows, targets = forecaster._training_windows(panel, None)
     assert windows.shape == (2 * 147, 12, 1)
-    assert np.all(np.abs(windows[:147] - 0) < 1.01) and np.all(windows[147:] > 98)
+    low = np.all(np.abs(windows) < 1.01, axis=(1, 2))
+    high = np.all(windows > 98, axis=(1, 2))
+    assert np.all(low ^ high) and low.sum() == high.sum() == 147
+    assert np.array_equal(low, np.tile([True, False], 147))  # a's and b's windows of a time
     prediction = forecaster.predict()
     expected_index = pd.MultiIndex.from_product([["a", "b"], [160, 161]], names=["series", "time"])
     assert prediction.index.equals(expected_index)
@@ -119,9 +127,11 @@ def test_unequal_length_panel_forecasts_each_series_from_its_own_end():
     forecaster = LSTMForecaster(**SMALL).fit(panel, fh=[1])
     prediction = forecaster.predict(fh=ForecastingHorizon([160], is_relative=False))["y"]
     # a ends at 159: time 160 is one step ahead; b ends at 149: eleven recursive steps.
-    core = forecaster.estimator_
-    assert prediction.loc["a"].tolist() == pytest.approx(_by_hand(core, a.to_numpy(), 1)[-1:])
-    assert prediction.loc["b"].tolist() == pytest.approx(_by_hand(core, b.to_numpy(), 11)[-1:])
+    core, means = forecaster.estimator_, forecaster.series_means_
+    assert prediction.loc["a"].tolist() == pytest.approx(
+        _by_hand(core, a.to_numpy(), 1, mean=means["a"])[-1:])
+    assert prediction.loc["b"].tolist() == pytest.approx(
+        _by_hand(core, b.to_numpy(), 11, mean=means["b"])[-1:])
 
 
 def test_exogenous_values_are_inputs_and_recursion_needs_them():
@@ -167,6 +177,66 @@ def test_too_short_series_and_bad_parameters_are_refused():
         LSTMForecaster(window_length=0, max_epochs=1).fit(_sine(), fh=[1])
 
 
+def _monthly_panel(seed=0):
+    """Three monthly series with seasons of different shapes and sizes at different levels."""
+    rng = np.random.default_rng(seed)
+    season = np.array([5.0, 4, 2, 0, -2, -4, -5, -4, -2, 0, 2, 4])
+    index = pd.date_range("2000-01-01", periods=120, freq="MS")
+    series = {name: pd.Series(level + sign * np.tile(season, 10) + rng.normal(0, 0.3, 120),
+                              index=index)
+              for name, level, sign in [("a", 10, 1), ("b", 40, -1), ("c", 25, 0.5)]}
+    return pd.concat(series, names=["series", "time"]).to_frame("y"), season
+
+
+def test_seasonal_adjustment_and_centring_are_exact_round_trips():
+    panel, _ = _monthly_panel()
+    forecaster = LSTMForecaster(max_epochs=1, random_state=0).fit(panel[:300], fh=[1])
+    assert forecaster.deseasonalizer_.season_length_ == 12
+    assert set(forecaster.series_means_) == {"a", "b", "c"}
+    adjusted = forecaster._adjusted(panel)
+    # In the network's frame every series is centred and has lost its season.
+    assert adjusted.groupby(level=0)["y"].std().max() < 0.5
+    assert abs(adjusted.loc["b", "y"].mean()) < 0.1
+    pd.testing.assert_frame_equal(forecaster._restored(adjusted), panel)
+
+
+def test_seasonal_panel_is_forecast_in_its_units_and_beats_seasonal_naive():
+    panel, season = _monthly_panel()
+    train = panel.groupby(level=0).head(108)
+    forecaster = LSTMForecaster(max_epochs=30, random_state=0).fit(train, fh=range(1, 13))
+    # 3 x 85 windows: "auto" early stopping is on from 100 windows in the adapter.
+    assert forecaster.estimator_.early_stopping is True
+    prediction = forecaster.predict()
+    truth = panel.groupby(level=0).tail(12)
+    assert prediction.index.equals(truth.index)
+    error = np.abs(prediction["y"].to_numpy() - truth["y"].to_numpy()).mean()
+    naive = np.abs(train.groupby(level=0).tail(12)["y"].to_numpy() - truth["y"].to_numpy()).mean()
+    assert error < naive
+
+
+def test_without_adjustment_the_adapter_is_the_core_network_on_raw_windows():
+    panel, _ = _monthly_panel()
+    plain = dict(season_length=None, center_series=False, early_stopping=False)
+    forecaster = LSTMForecaster(max_epochs=5, random_state=0, **plain).fit(panel, fh=[1, 2])
+    assert forecaster.deseasonalizer_ is None and forecaster.series_means_ == {}
+    windows, targets = forecaster._training_windows(panel, None)
+    core = CoreLSTMForecaster(max_epochs=5, random_state=0, early_stopping=False).fit(
+        windows, targets)
+    last = np.stack([panel.loc[k, "y"].to_numpy()[-12:] for k in "abc"])[:, :, None]
+    np.testing.assert_allclose(forecaster.predict()["y"].to_numpy(),
+                               core.predict(last).ravel(), rtol=1e-6)
+
+
+def test_seasonal_parameters_are_checked_by_name():
+    panel, _ = _monthly_panel()
+    with pytest.raises(ValueError, match="season_length"):
+        LSTMForecaster(season_length=1, max_epochs=1).fit(panel, fh=[1])
+    with pytest.raises(ValueError, match="model must be one of"):
+        LSTMForecaster(seasonal_model="log", max_epochs=1).fit(panel, fh=[1])
+    with pytest.raises(ValueError, match="positive values"):
+        LSTMForecaster(seasonal_model="multiplicative", max_epochs=1).fit(panel - 30, fh=[1])
+
+
 def test_classifier_reads_numpy3d_through_a_view_and_unequal_lengths_by_padding():
     X = np.random.default_rng(0).normal(size=(5, 2, 30))
     view = to_time_major(X)
@@ -209,8 +279,11 @@ def test_prediction_intervals_through_sktime():
         upper = interval.xs((coverage, "upper"), axis=1, level=[1, 2]).iloc[:, 0]
         lower = interval.xs((coverage, "lower"), axis=1, level=[1, 2]).iloc[:, 0]
         assert (lower.to_numpy() < point.to_numpy()).all() and (point.to_numpy() < upper.to_numpy()).all()
-    # The core's intervals, for the same last window.
-    lo, up = forecaster.estimator_.predict_interval(y.to_numpy()[488:500][None, :, None], 0.8)
+    # The core's intervals, for the same last window in the network's frame (centred).
+    mean = forecaster.series_means_[None]
+    lo, up = forecaster.estimator_.predict_interval(
+        y.to_numpy()[488:500][None, :, None] - mean, 0.8)
+    lo, up = lo + mean, up + mean
     np.testing.assert_allclose(
         interval.xs((0.8, "lower"), axis=1, level=[1, 2]).iloc[:, 0].to_numpy(), lo.ravel())
     quantiles = forecaster.predict_quantiles(alpha=[0.1, 0.9])
