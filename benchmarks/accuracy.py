@@ -232,9 +232,14 @@ def _adjusted(make_model, demean=False, standardise=False, **deseasonalizer):
 def _series_level(make_model):
     """The series-level front door (sklstm.sktime): one model fit on the group's panel."""
     def method(train, h, m):
-        # Monthly periods: sktime reads a panel's step from a PeriodIndex (a DatetimeIndex
-        # level loses its freq in a MultiIndex).
-        periods = {k: s.set_axis(s.index.to_period("M")) for k, s in train.items()}
+        # Monthly periods (sktime reads a panel's step from a PeriodIndex; a DatetimeIndex
+        # level loses its freq in a MultiIndex), every series relabelled to end at the same
+        # month: sktime forecasts a panel from one cutoff, and a series whose training part
+        # ends earlier (origins are per series) would be forecast from the wrong step. Each
+        # series' seasonal phase is its own (positions from its start), so the shift is moot.
+        end = pd.Period("2100-01", freq="M")
+        periods = {k: s.set_axis(pd.period_range(end=end, periods=len(s), freq="M"))
+                   for k, s in train.items()}
         panel = pd.concat(periods, names=["series", "time"]).to_frame("y")
         prediction = make_model().fit(panel, fh=np.arange(1, h + 1)).predict()
         return {k: prediction.loc[k, "y"].to_numpy() for k in train}
@@ -322,10 +327,13 @@ EXPERIMENTS = {
         test_seasonality=False),
     "exp: defaults, window 18": _series_level(
         lambda: SeriesLSTMForecaster(window_length=18, random_state=0)),
-    "exp: defaults, multiplicative": _series_level(
-        lambda: SeriesLSTMForecaster(seasonal_model="auto", random_state=0)),
-    "exp: defaults, no centring": _series_level(
-        lambda: SeriesLSTMForecaster(center_series=False, random_state=0)),
+    "exp: defaults, global scaling": _series_level(
+        lambda: SeriesLSTMForecaster(scaling="global", random_state=0)),
+    "exp: defaults, global scaling, additive": _series_level(
+        lambda: SeriesLSTMForecaster(scaling="global", seasonal_model="additive",
+                                     random_state=0)),
+    "exp: defaults, global scaling, not centred": _series_level(
+        lambda: SeriesLSTMForecaster(scaling="global", center_series=False, random_state=0)),
     "exp: defaults, no seasonal adjustment": _series_level(
         lambda: SeriesLSTMForecaster(season_length=None, random_state=0)),
     "exp: defaults, no early stopping": _series_level(
@@ -354,6 +362,9 @@ EXPERIMENTS = {
 }
 # The seed spread of the sklstm methods (seed 0 is the default list's run).
 for _seed in (1, 2):
+    EXPERIMENTS[f"seed {_seed}: defaults, global scaling, additive"] = _series_level(
+        lambda seed=_seed: SeriesLSTMForecaster(scaling="global", seasonal_model="additive",
+                                                random_state=seed))
     EXPERIMENTS[f"seed {_seed}: sklstm defaults"] = _series_level(
         lambda seed=_seed: SeriesLSTMForecaster(random_state=seed))
     EXPERIMENTS[f"seed {_seed}: sklstm core per series"] = _sklstm(

@@ -81,6 +81,8 @@ _DOC_PARAMETERS = (
         each window is shifted by its last value and divided by its own standard deviation,
         the network predicts in that frame and the forecast is mapped back, so the model
         sees shapes, not levels, and follows series beyond the training range (trends).
+        Seasons longer than a window are better taken out of the series first
+        (:class:`sklstm.Deseasonalizer`, as :class:`sklstm.sktime.LSTMForecaster` does).
     scale_target : bool, default=True
         Standardise y with its training mean and deviation; predictions come back in the
         original units.

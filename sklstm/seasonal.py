@@ -14,7 +14,7 @@ import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 
-__all__ = ["Deseasonalizer", "infer_season_length", "is_seasonal"]
+__all__ = ["Deseasonalizer", "choose_model", "infer_season_length", "is_seasonal"]
 
 # Season length of a calendar step (the pandas offset's base name, without anchors):
 # the cycle most series of that step carry (a year of months/quarters, a week of days...).
@@ -111,7 +111,17 @@ def _extend_ends(trend, m):
         trend[missing] = intercept + slope * missing
 
 
-def seasonal_profile(values, season_length, model):
+def _trend(values, m):
+    """The centred moving average, extended over the half season at each end."""
+    trend = _centred_moving_average(values, m)
+    # The average does not reach the first and last half season; extending it there (on
+    # the line through its nearest season of values) lets every year of a short series count
+    # in the profile, and keeps a linear trend out of it.
+    _extend_ends(trend, m)
+    return trend
+
+
+def seasonal_profile(values, season_length, model, trend=None):
     """The classical decomposition's seasonal indices, one per phase (phase 0 = first value).
 
     Each value over (or minus) its centred moving average, averaged per phase and
@@ -119,11 +129,7 @@ def seasonal_profile(values, season_length, model):
     """
     values = np.asarray(values, dtype=float)
     m = int(season_length)
-    trend = _centred_moving_average(values, m)
-    # The average does not reach the first and last half season; extending it there (on
-    # the line through its nearest season of values) lets every year of a short series count
-    # in the profile, and keeps a linear trend out of it.
-    _extend_ends(trend, m)
+    trend = _trend(values, m) if trend is None else trend
     ratio = values / trend if model == "multiplicative" else values - trend
     phases = np.arange(len(values)) % m
     profile = np.array([np.nanmean(ratio[phases == p]) if np.any(
@@ -133,6 +139,25 @@ def seasonal_profile(values, season_length, model):
     if model == "multiplicative":
         return profile / profile.mean()
     return profile - profile.mean()
+
+
+def choose_model(values, season_length):
+    """"multiplicative" when trend x season fits a positive series better than trend +
+    season (smaller sum of squared residuals), else "additive"."""
+    values = np.asarray(values, dtype=float)
+    m = int(season_length)
+    if not np.nanmin(values) > 0:
+        return "additive"
+    trend = _trend(values, m)
+    phase = np.arange(len(values)) % m
+    errors = {}
+    for model in ("additive", "multiplicative"):
+        profile = seasonal_profile(values, m, model, trend=trend)
+        if profile is None:
+            return "additive"
+        fitted = trend * profile[phase] if model == "multiplicative" else trend + profile[phase]
+        errors[model] = np.nansum((values - fitted) ** 2)
+    return "multiplicative" if errors["multiplicative"] < errors["additive"] else "additive"
 
 
 def _as_frame(X):
@@ -203,8 +228,8 @@ class Deseasonalizer(TransformerMixin, BaseEstimator):
         hours...); an index without one (integers, yearly data) is left unchanged.
     model : {"additive", "multiplicative", "auto"}, default="additive"
         How the season combines with the level. "multiplicative" (seasons that grow with
-        the level) needs positive values; "auto": multiplicative when every value of the
-        series is positive, else additive.
+        the level) needs positive values; "auto": per series, the one whose decomposition
+        fits the series better (:func:`choose_model`; additive for series with values <= 0).
     test_seasonality : bool, default=True
         Adjust only the series whose autocorrelation at the season's lag is significant;
         False: every series long enough to estimate the profile (two seasons).
@@ -300,7 +325,7 @@ class Deseasonalizer(TransformerMixin, BaseEstimator):
             return None
         model = self.model
         if model == "auto":
-            model = "multiplicative" if np.nanmin(values) > 0 else "additive"
+            model = choose_model(values, m)
         if model == "multiplicative" and not np.nanmin(values) > 0:
             where = f"column {column}" + ("" if key is None else f" of series {key!r}")
             raise ValueError(

@@ -45,6 +45,9 @@ def test_multiplicative_season_growing_with_the_level():
     assert np.max(np.abs(additive / level - 1)) > 3 * np.max(np.abs(adjusted / level - 1))
     assert Deseasonalizer(model="auto").fit(y).profiles_[(None, 0)][0] == "multiplicative"
     assert Deseasonalizer(model="auto").fit(y - 200).profiles_[(None, 0)][0] == "additive"
+    # A positive series whose season keeps its size as the level grows is additive.
+    steady = _monthly(level + 5 * np.tile(SEASON, 8))
+    assert Deseasonalizer(model="auto").fit(steady).profiles_[(None, 0)][0] == "additive"
 
 
 def test_series_without_a_season_pass_unchanged():

@@ -70,8 +70,11 @@ class LSTMForecaster(BaseForecaster):
 
     A direct multi-step network on windows of ``window_length`` past values (of ``y`` and of
     the exogenous ``X``) forecasting ``horizon`` steps at once; longer horizons are forecast
-    recursively. Panel and hierarchical ``y`` train one global model over all series (use
-    ``scaling="window"`` for series of different levels). The network is
+    recursively. Panel and hierarchical ``y`` train one global model over all series. By
+    default each series' seasonal profile is taken out first and put back on the forecasts
+    (``season_length``), and each window is scaled by its own level and spread
+    (``scaling="window"``), so that one model serves series of any level, season and trend.
+    The network is
     :class:`sklstm.LSTMForecaster`; its parameters are listed below unchanged.
 
     Parameters
@@ -87,8 +90,10 @@ class LSTMForecaster(BaseForecaster):
         season is significant) and put it back on the forecasts. "auto": from the index's
         frequency (12 for months, 4 for quarters, 7 for days, 24 for hours; none for
         integer indexes); None: no seasonal adjustment.
-    seasonal_model : {"additive", "multiplicative", "auto"}, default="additive"
-        How the season combines with the level (:class:`sklstm.Deseasonalizer`'s ``model``).
+    seasonal_model : {"additive", "multiplicative", "auto"}, default="auto"
+        How the season combines with the level (:class:`sklstm.Deseasonalizer`'s ``model``);
+        "auto": per series, the decomposition that fits it better (a season that grows
+        with a positive level is multiplicative).
     center_series : bool, default=True
         Subtract each series' mean (after the seasonal adjustment) before the network and
         add it back to its forecasts, so that one global model sees every series around
@@ -105,9 +110,11 @@ autoregressive, max_epochs, batch_size, lr, optimizer, optimizer_params, weight_
 criterion, early_stopping, validation_fraction, patience, clip_grad_norm, lr_schedule, \
 restore_best_weights, scaling, scale_target, scale_input, device, random_state, verbose, \
 callbacks, compile, torch_threads
-        As in :class:`sklstm.LSTMForecaster`, but for ``early_stopping="auto"``: on from 100
-        training windows (the core estimator: 10,000), as the benchmark chose for
-        seasonally adjusted series.
+        As in :class:`sklstm.LSTMForecaster`, but for two defaults chosen for series-level
+        forecasting by the accuracy benchmark (docs/accuracy.md): ``scaling="window"``
+        (each window in its own frame: forecasts follow a trend beyond the training range)
+        and ``early_stopping="auto"`` on from 100 training windows (the core estimator:
+        10,000).
     calibration_fraction : float or None, default=None
         Share of the latest windows held out of training to calibrate conformal prediction
         intervals; when set, ``predict_interval`` and ``predict_quantiles`` are available
@@ -167,7 +174,7 @@ callbacks, compile, torch_threads
         window_length=12,
         horizon=None,
         season_length="auto",
-        seasonal_model="additive",
+        seasonal_model="auto",
         center_series=True,
         update_strategy="refit",
         hidden_size=64,
@@ -191,7 +198,7 @@ callbacks, compile, torch_threads
         clip_grad_norm=1.0,
         lr_schedule="plateau",
         restore_best_weights=True,
-        scaling="global",
+        scaling="window",
         scale_target=True,
         scale_input=True,
         calibration_fraction=None,
@@ -538,7 +545,7 @@ torch_threads
         window_length=12,
         horizon=None,
         season_length="auto",
-        seasonal_model="additive",
+        seasonal_model="auto",
         center_series=True,
         update_strategy="refit",
         hidden_size=64,
@@ -562,7 +569,7 @@ torch_threads
         clip_grad_norm=1.0,
         lr_schedule="plateau",
         restore_best_weights=True,
-        scaling="global",
+        scaling="window",
         scale_target=True,
         scale_input=True,
         calibration_fraction=None,
