@@ -1,6 +1,7 @@
 """sklstm: scikit-learn estimators of recurrent neural networks (LSTM, GRU) built on skorch."""
 
 from .classification import SequenceClassifier
+from .features import add_calendar_features, add_series_indicators
 from .forecasting import GRUForecaster, LSTMForecaster
 from .impute import TimeSeriesImputer, reinstate_missing_timestamps
 from .persistence import load
@@ -10,6 +11,8 @@ from .windowing import Sequences, SequenceWindower, make_sequences, pad_sequence
 __version__ = "0.1.0"
 
 __all__ = [
+    "add_calendar_features",
+    "add_series_indicators",
     "Deseasonalizer",
     "GRUForecaster",
     "LSTMForecaster",

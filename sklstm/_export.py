@@ -13,6 +13,7 @@ import io
 import logging
 import warnings
 
+import numpy as np
 import torch
 from torch import nn
 
@@ -37,6 +38,15 @@ class ServingGraph(nn.Module):
             self.has_floor = floor is not None
             if self.has_floor:
                 self.register_buffer("floor", torch.as_tensor(floor, dtype=torch.float64))
+            covariates = getattr(scaling, "covariate_mean", None)
+            self.has_covariates = covariates is not None and len(covariates) > 1
+            if self.has_covariates:  # the other features: training statistics, as WindowScaling
+                others = np.arange(len(covariates)) != scaling.target_feature
+                self.register_buffer("others", torch.as_tensor(others))
+                self.register_buffer("covariate_mean",
+                                     torch.as_tensor(covariates, dtype=torch.float64))
+                self.register_buffer("covariate_scale",
+                                     torch.as_tensor(scaling.covariate_scale, dtype=torch.float64))
         elif isinstance(scaling, GlobalScaling):
             as64 = lambda v: torch.as_tensor(v, dtype=torch.float64)  # noqa: E731
             self.register_buffer("input_mean", as64(scaling.input_mean))
@@ -55,6 +65,9 @@ class ServingGraph(nn.Module):
                 scale = torch.maximum(deviation, self.floor)
             else:
                 scale = torch.where(deviation > 0, deviation, torch.ones_like(deviation))
+            if self.has_covariates:
+                loc = torch.where(self.others, self.covariate_mean, loc)
+                scale = torch.where(self.others, self.covariate_scale, scale)
             scaled = (x - loc) / scale
         else:
             scaled = (x - self.input_mean) / self.input_scale

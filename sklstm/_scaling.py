@@ -116,18 +116,26 @@ def _row_chunks(X):
 class WindowScaling:
     """Reversible instance normalisation (Kim et al., ICLR 2022): each window in its own frame.
 
-    Every window is shifted by its last value and divided by its standard deviation, feature
-    by feature; the targets are put in the frame of their window's target feature, and the
-    network's outputs are mapped back with the same two numbers. A forecaster then never
-    sees the level of a series, only its shape, so it extrapolates to levels outside the
-    training range (a trend, a growing season). ``fit`` learns only a floor for the scale
-    (a tenth of the training windows' median deviation, per feature), so that flat windows
-    keep targets of ordinary size.
+    Every window's target feature is shifted by its last value and divided by its standard
+    deviation; the targets are put in that frame, and the network's outputs are mapped back
+    with the same two numbers. A forecaster then never sees the level of a series, only its
+    shape, so it extrapolates to levels outside the training range (a trend, a growing
+    season). The other features (covariates, calendar and static features) are standardised
+    with their training mean and deviation instead: a feature constant within a window (a
+    series indicator) keeps its value, and one that is a level (an exogenous driver) keeps
+    its level. ``fit`` learns those statistics and a floor for the window scale (a tenth of
+    the training windows' median deviation), so that flat windows keep targets of ordinary
+    size.
 
     Parameters
     ----------
     target_feature : int
         Position of the target among the window's features.
+    floor : array-like of shape (n_features,) or None
+        Smallest window scale of each feature.
+    covariate_mean, covariate_scale : array-like of shape (n_features,) or None
+        Training statistics of the features other than the target; None (models saved
+        before they existed): every feature is scaled per window.
     """
 
     # A window's scale is at least this share of the median window deviation in training:
@@ -135,31 +143,45 @@ class WindowScaling:
     # (1e-15), and dividing by it would put its targets at 1e15 in the network's frame.
     FLOOR_SHARE = 0.1
 
-    def __init__(self, target_feature=0, floor=None):
+    def __init__(self, target_feature=0, floor=None, covariate_mean=None, covariate_scale=None):
         self.target_feature = int(target_feature)
         self.floor = None if floor is None else np.asarray(floor, dtype=np.float64)
+        self.covariate_mean = (None if covariate_mean is None
+                               else np.asarray(covariate_mean, dtype=np.float64))
+        self.covariate_scale = (None if covariate_scale is None
+                                else np.asarray(covariate_scale, dtype=np.float64))
 
     @classmethod
-    def fit(cls, X3, y=None, *, target_feature=0, max_windows=10_000):
-        """Record the scale floor of each feature from (up to ``max_windows``) windows."""
+    def fit(cls, X3, y=None, *, target_feature=0, max_windows=10_000, overlapping=True):
+        """Record the scale floor of each feature from (up to ``max_windows``) windows, and
+        the mean and deviation of the features other than the target."""
         sample = X3
         if X3.shape[0] > max_windows:
             sample = X3[np.linspace(0, X3.shape[0] - 1, max_windows).astype(int)]
         deviation = np.nanstd(np.asarray(sample, dtype=np.float64), axis=1)
         floor = cls.FLOOR_SHARE * np.nanmedian(deviation, axis=0)
-        return cls(target_feature, np.where(np.isfinite(floor) & (floor > 0), floor, 1.0))
+        mean, scale = feature_statistics(X3, overlapping=overlapping)
+        return cls(target_feature, np.where(np.isfinite(floor) & (floor > 0), floor, 1.0),
+                   mean, scale)
 
     def statistics(self, X_rows):
         """``(loc, scale)`` of each window, float64 arrays of shape (n, n_features)."""
-        loc = np.asarray(X_rows[:, -1, :], dtype=np.float64)
+        loc = np.array(X_rows[:, -1, :], dtype=np.float64)
         scale = np.empty_like(loc)
         for start, chunk in _row_chunks(X_rows):
             scale[start : start + len(chunk)] = np.nanstd(
                 chunk.astype(np.float64, copy=False), axis=1)
         floor = getattr(self, "floor", None)
         if floor is None:  # a model pickled before the floor existed
-            return loc, np.where(np.isfinite(scale) & (scale > 0), scale, 1.0)
-        return loc, np.where(np.isfinite(scale), np.maximum(scale, floor), floor)
+            scale = np.where(np.isfinite(scale) & (scale > 0), scale, 1.0)
+        else:
+            scale = np.where(np.isfinite(scale), np.maximum(scale, floor), floor)
+        covariates = getattr(self, "covariate_mean", None)
+        if covariates is not None and loc.shape[1] > 1:
+            others = np.arange(loc.shape[1]) != self.target_feature
+            loc[:, others] = covariates[others]
+            scale[:, others] = self.covariate_scale[others]
+        return loc, scale
 
     def prepare(self, X_rows, y_rows):
         """Windows and targets in the network's frame, the window statistics computed once."""
