@@ -36,7 +36,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sklstm import LSTMForecaster, TimeSeriesImputer, make_sequences
+from sklstm import (
+    LSTMForecaster,
+    TimeSeriesImputer,
+    add_calendar_features,
+    add_series_indicators,
+    make_sequences,
+)
 from sklstm.datasets import load_monthly_sunspots, load_weather_aus
 from sklstm.ensemble import SeedEnsemble
 from sklstm.seasonal import Deseasonalizer
@@ -168,9 +174,18 @@ def _sklstm(make_model, per_series, window=None):
 
 def _with_inputs(make_model, inputs, window=None):
     """One sklstm model over the group, each step with more input features than its value:
-    ``inputs(series)`` gives them as {name: values of every step}."""
+    ``inputs(series)`` gives them as {name: values of every step}; None: the calendar of the
+    step h ahead and an indicator of the series (sklstm.add_calendar_features and
+    add_series_indicators)."""
     def method(train, h, m):
         w = window or window_length(h)
+        if inputs is None:
+            panel = pd.concat(train, names=["series", "time"]).rename("y")
+            frame = add_series_indicators(add_calendar_features(panel, lead=h))
+            X, y = make_sequences(frame, window_length=w, horizon=h, target="y")
+            model = make_model().fit(X, y)
+            forecast = model.forecast(frame)
+            return {k: forecast.loc[k].to_numpy() for k in train}
         frames = {k: pd.DataFrame({"y": s.to_numpy(), **inputs(s)}, index=s.index)
                   for k, s in train.items()}
         panel = pd.concat(frames, names=["series", "time"])
@@ -229,8 +244,9 @@ def _adjusted(make_model, demean=False, standardise=False, **deseasonalizer):
     return method
 
 
-def _series_level(make_model):
-    """The series-level front door (sklstm.sktime): one model fit on the group's panel."""
+def _series_level(make_model, calendar=False):
+    """The series-level front door (sklstm.sktime): one model fit on the group's panel;
+    ``calendar``: the calendar of the step h ahead as exogenous input (known future)."""
     def method(train, h, m):
         # Monthly periods (sktime reads a panel's step from a PeriodIndex; a DatetimeIndex
         # level loses its freq in a MultiIndex), every series relabelled to end at the same
@@ -241,7 +257,8 @@ def _series_level(make_model):
         periods = {k: s.set_axis(pd.period_range(end=end, periods=len(s), freq="M"))
                    for k, s in train.items()}
         panel = pd.concat(periods, names=["series", "time"]).to_frame("y")
-        prediction = make_model().fit(panel, fh=np.arange(1, h + 1)).predict()
+        X = add_calendar_features(panel, lead=h).drop(columns="y") if calendar else None
+        prediction = make_model().fit(panel, X=X, fh=np.arange(1, h + 1)).predict()
         return {k: prediction.loc[k, "y"].to_numpy() for k in train}
     return method
 
@@ -327,6 +344,10 @@ EXPERIMENTS = {
         test_seasonality=False),
     "exp: defaults, window 18": _series_level(
         lambda: SeriesLSTMForecaster(window_length=18, random_state=0)),
+    "exp: defaults, calendar input": _series_level(
+        lambda: SeriesLSTMForecaster(random_state=0), calendar=True),
+    "exp: global, calendar and series indicators": _with_inputs(
+        lambda: LSTMForecaster(scaling="window", random_state=0), None),
     "exp: defaults, global scaling": _series_level(
         lambda: SeriesLSTMForecaster(scaling="global", random_state=0)),
     "exp: defaults, global scaling, additive": _series_level(

@@ -53,8 +53,12 @@ class ServingGraph(nn.Module):
             self.register_buffer("input_scale", as64(scaling.input_scale))
             self.register_buffer("target_mean", as64(scaling.target_mean))
             self.register_buffer("target_scale", as64(scaling.target_scale))
-        else:  # pragma: no cover - every estimator has one of the two
-            raise TypeError(f"cannot export a model scaled by {type(scaling).__name__}")
+        else:
+            raise NotImplementedError(
+                f"to_onnx exports global and per-window scaling; this model was fitted with "
+                f"scaling={getattr(estimator, 'scaling', None)!r} ({type(scaling).__name__}). "
+                "Refit it with scaling='global' to export it."
+            )
 
     def forward(self, X):
         x = X.to(torch.float64)

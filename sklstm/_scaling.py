@@ -6,6 +6,8 @@ The same object scales training batches, validation batches and prediction block
 predictions back, so no other module does arithmetic on the user's units.
 """
 
+import warnings
+
 import numpy as np
 
 from ._validation import covering_views
@@ -213,3 +215,58 @@ class WindowScaling:
     def decode(self, outputs, X_rows=None):
         loc, scale = self._target_frame(*self.statistics(X_rows))
         return np.asarray(outputs, dtype=np.float64) * scale + loc
+
+
+class SequenceScaling:
+    """Each sequence standardised by its own mean and deviation, per feature (the UCR
+    archive's z-normalisation), optionally beside its globally standardised values.
+
+    A classifier then compares shapes whatever their amplitude (appliance currents from 0.01
+    to 460 A look flat after one global standardisation); ``keep_level`` puts the globally
+    standardised values next to them as more channels, so that the level itself (a colour
+    code, a voltage) stays readable. NaN padding stays NaN.
+
+    Parameters
+    ----------
+    global_scaling : GlobalScaling
+        The training statistics of the level channels.
+    keep_level : bool
+        Output ``2 * n_features`` channels (z-normalised, then global) instead of
+        ``n_features``.
+    """
+
+    def __init__(self, global_scaling, keep_level=True):
+        self.global_scaling = global_scaling
+        self.keep_level = bool(keep_level)
+
+    @classmethod
+    def fit(cls, X3, y=None, *, keep_level=True, overlapping=False):
+        return cls(GlobalScaling.fit(X3, overlapping=overlapping), keep_level)
+
+    def n_channels(self, n_features):
+        return 2 * n_features if self.keep_level else n_features
+
+    def transform(self, X_rows):
+        n, _, f = X_rows.shape
+        out = np.empty((n, X_rows.shape[1], self.n_channels(f)), dtype=np.float32)
+        for start, chunk in _row_chunks(X_rows):
+            values = chunk.astype(np.float64, copy=False)
+            rows = slice(start, start + len(chunk))
+            with np.errstate(invalid="ignore"), warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN features
+                mean = np.nanmean(values, axis=1, keepdims=True)
+                deviation = np.nanstd(values, axis=1, keepdims=True)
+            deviation = np.where(np.isfinite(deviation) & (deviation > 0), deviation, 1.0)
+            out[rows, :, :f] = (values - np.nan_to_num(mean)) / deviation
+            if self.keep_level:
+                out[rows, :, f:] = self.global_scaling.transform(chunk)
+        return out
+
+    def prepare(self, X_rows, y_rows):
+        return self.transform(X_rows), self.global_scaling.encode_target(y_rows)
+
+    def encode_target(self, y_rows, X_rows=None):
+        return self.global_scaling.encode_target(y_rows)
+
+    def decode(self, outputs, X_rows=None):
+        return self.global_scaling.decode(outputs)

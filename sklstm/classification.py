@@ -12,7 +12,7 @@ from sklearn.utils.validation import check_consistent_length, column_or_1d
 
 from ._base import TORCH_THREADS_DOC, TRAINING_END_DOC, BaseRecurrent
 from ._modules import RecurrentClassifier
-from ._scaling import GlobalScaling
+from ._scaling import GlobalScaling, SequenceScaling
 from ._validation import to_numpy_input
 from .impute import fill_along_time
 
@@ -124,6 +124,12 @@ class SequenceClassifier(ClassifierMixin, BaseRecurrent):
         + """    class_weight : dict, "balanced" or None, default=None
         Weights of the classes in the loss: ``{label: weight}``, or "balanced" (inversely
         proportional to the class frequencies).
+    scaling : {"global", "sequence", "both"}, default="global"
+        "global": standardise each input feature with its training mean and deviation
+        (``scale_input``). "sequence": each sequence by its own mean and deviation, per
+        feature (the UCR archive's z-normalisation: shapes compared whatever their
+        amplitude). "both": the z-normalised and the globally standardised values side by
+        side (twice the input channels), so that shapes and levels are both readable.
     scale_input : bool, default=True
         Standardise each input feature with its training mean and deviation.
     device : str, default="cpu"
@@ -178,6 +184,7 @@ class SequenceClassifier(ClassifierMixin, BaseRecurrent):
         "conv_filters": ["array-like"],
         "conv_kernels": [StrOptions({"auto"}), "array-like"],
         "class_weight": [dict, StrOptions({"balanced"}), None],
+        "scaling": [StrOptions({"global", "sequence", "both"})],
     }
 
     _onnx_kind = "classifier"
@@ -207,6 +214,7 @@ class SequenceClassifier(ClassifierMixin, BaseRecurrent):
         lr_schedule="plateau",
         restore_best_weights=True,
         class_weight=None,
+        scaling="global",
         scale_input=True,
         device="cpu",
         random_state=None,
@@ -238,6 +246,7 @@ class SequenceClassifier(ClassifierMixin, BaseRecurrent):
         self.lr_schedule = lr_schedule
         self.restore_best_weights = restore_best_weights
         self.class_weight = class_weight
+        self.scaling = scaling
         self.scale_input = scale_input
         self.device = device
         self.random_state = random_state
@@ -258,6 +267,8 @@ class SequenceClassifier(ClassifierMixin, BaseRecurrent):
             "architecture": self.architecture,
             "conv_filters": self._conv_filters(),
             "conv_kernels": self._conv_kernels(),
+            "n_features": self.scaling_.n_channels(self._n_step_features)
+            if isinstance(self.scaling_, SequenceScaling) else self._n_step_features,
         }
 
     def _conv_filters(self):
@@ -303,6 +314,8 @@ class SequenceClassifier(ClassifierMixin, BaseRecurrent):
 
     def _fit_scaling(self, X3, y):
         # Sequences are independent here (no overlapping windows): every observed step counts.
+        if self.scaling != "global":
+            return SequenceScaling.fit(X3, keep_level=self.scaling == "both")
         return GlobalScaling.fit(X3, scale_input=self.scale_input, overlapping=False)
 
     def _prepare_X(self, X, reset):

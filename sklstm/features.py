@@ -91,7 +91,8 @@ def add_calendar_features(series, lead=0, season_length="auto", prefix="season")
     if isinstance(lead, bool) or not isinstance(lead, (int, np.integer)) or lead < 0:
         raise ValueError(f"lead must be a non-negative integer; got {lead!r}.")
     times = _time_index(frame)
-    m = infer_season_length(times) if season_length == "auto" else season_length
+    m = (infer_season_length(_one_series_times(frame)) if season_length == "auto"
+         else season_length)
     if m is None:
         raise ValueError(
             "season_length='auto' found no season in the index (integer or yearly labels); "

@@ -140,3 +140,57 @@ def test_bad_convolution_parameters_are_refused_by_name(params, message):
     X, y = make_car_sequences(n_samples=20, random_state=0)
     with pytest.raises(ValueError, match=message):
         SequenceClassifier(max_epochs=1, **params).fit(X, y)
+
+
+def _shapes_at_many_amplitudes(n, seed):
+    """Rising vs falling ramps with noise, each at an amplitude from 0.01 to 1,000."""
+    rng = np.random.default_rng(seed)
+    y = rng.integers(0, 2, n)
+    ramp = np.linspace(-1, 1, 24)
+    amplitude = 10 ** rng.uniform(-2, 3, n)
+    X = (np.where(y[:, None] == 1, ramp, -ramp) + rng.normal(0, 0.3, (n, 24))) * amplitude[:, None]
+    return X[:, :, None] + 5 * amplitude[:, None, None], y
+
+
+def test_sequence_scaling_reads_shapes_whatever_their_amplitude():
+    X, y = _shapes_at_many_amplitudes(300, 0)
+    X_test, y_test = _shapes_at_many_amplitudes(300, 1)
+    params = dict(architecture="recurrent", hidden_size=16, max_epochs=30, lr=1e-2,
+                  random_state=0)
+    scores = {s: SequenceClassifier(scaling=s, **params).fit(X, y).score(X_test, y_test)
+              for s in ("global", "sequence", "both")}
+    # One global standardisation flattens the small amplitudes to nothing.
+    assert scores["sequence"] > 0.95 and scores["both"] > 0.95
+    assert scores["global"] < scores["sequence"] - 0.1
+
+
+def test_both_scaling_keeps_the_level_readable_and_padding_intact():
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 3, 240)
+    lengths = rng.integers(5, 13, 240)
+    # The class is the level alone: every sequence is its level plus the same noise shape.
+    X = pad_sequences([np.full(k, 10.0 * c) + rng.normal(0, 1, k) for c, k in zip(y, lengths)])
+    params = dict(architecture="recurrent", hidden_size=16, max_epochs=40, lr=1e-2,
+                  random_state=0)
+    both = SequenceClassifier(scaling="both", **params).fit(X, y)
+    assert both.net_.module_ is not None and both.scaling_.n_channels(1) == 2
+    scaled = both.scaling_.transform(X)
+    assert scaled.shape == (240, X.shape[1], 2)
+    assert np.array_equal(np.isnan(scaled[:, :, 0]), np.isnan(X[:, :, 0]))  # padding kept
+    assert both.score(X, y) > 0.95
+    # Without the level channels the classes look alike.
+    assert SequenceClassifier(scaling="sequence", **params).fit(X, y).score(X, y) < 0.6
+
+
+def test_sequence_scaling_saves_and_refuses_onnx_by_name(tmp_path):
+    from sklstm import load
+
+    X, y = _shapes_at_many_amplitudes(60, 0)
+    clf = SequenceClassifier(scaling="both", architecture="recurrent", hidden_size=8,
+                             max_epochs=2, random_state=0).fit(X, y)
+    clf.save(tmp_path / "clf.sklstm")
+    np.testing.assert_allclose(load(tmp_path / "clf.sklstm").predict_proba(X),
+                               clf.predict_proba(X), rtol=1e-6)
+    pytest.importorskip("onnx", reason="to_onnx needs onnx (the onnx extra)")
+    with pytest.raises(NotImplementedError, match="scaling='both'"):
+        clf.to_onnx(tmp_path / "clf.onnx")

@@ -38,6 +38,10 @@ def test_calendar_features_of_a_panel_follow_each_series_own_dates():
     frame = add_calendar_features(panel, lead=1)
     months = np.r_[np.arange(1, 5), np.arange(7, 11)]  # next month of each row, 0-based
     np.testing.assert_allclose(frame["season_sin"], np.sin(2 * np.pi * months / 12))
+    # Dates in a MultiIndex lose their freq: the step is read from one series' dates.
+    dated = pd.concat({"a": a.to_timestamp(), "b": b.to_timestamp()}, names=["series", "time"])
+    np.testing.assert_allclose(add_calendar_features(dated, lead=1)["season_sin"],
+                               frame["season_sin"])
 
 
 def test_series_indicators_are_constant_per_series():

@@ -40,7 +40,7 @@ class SequenceClassifier(BaseClassifier):
     architecture, hidden_size, num_layers, cell, bidirectional, dropout, dense_size, \
 conv_filters, conv_kernels, max_epochs, batch_size, lr, optimizer, optimizer_params, weight_decay, \
 early_stopping, validation_fraction, patience, clip_grad_norm, lr_schedule, \
-restore_best_weights, class_weight, scale_input, device, random_state, verbose, callbacks, \
+restore_best_weights, class_weight, scaling, scale_input, device, random_state, verbose, callbacks, \
 compile, torch_threads
         As in :class:`sklstm.SequenceClassifier`.
 
@@ -103,6 +103,7 @@ compile, torch_threads
         lr_schedule="plateau",
         restore_best_weights=True,
         class_weight=None,
+        scaling="global",
         scale_input=True,
         device="cpu",
         random_state=None,
@@ -133,6 +134,7 @@ compile, torch_threads
         self.lr_schedule = lr_schedule
         self.restore_best_weights = restore_best_weights
         self.class_weight = class_weight
+        self.scaling = scaling
         self.scale_input = scale_input
         self.device = device
         self.random_state = random_state
