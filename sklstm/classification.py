@@ -1,5 +1,6 @@
 """Sequence classifier: one label per (possibly variable-length) sequence."""
 
+import warnings
 from numbers import Integral
 
 import numpy as np
@@ -16,7 +17,7 @@ from ._scaling import GlobalScaling, SequenceScaling
 from ._validation import to_numpy_input
 from .impute import fill_along_time
 
-__all__ = ["SequenceClassifier"]
+__all__ = ["SequenceClassifier", "amplitude_spread"]
 
 
 def align_padding(X3):
@@ -62,6 +63,39 @@ def _positive_ints(values, name):
     if not ok:
         raise ValueError(f"{name} must be a sequence of positive integers; got {values!r}.")
     return tuple(int(v) for v in values)
+
+
+# scaling="auto" z-normalises each sequence (beside the global values) from this spread of
+# amplitudes (log10 of the ratio of the 95th to the 5th percentile of the per-sequence
+# deviations): two orders of magnitude.
+AUTO_SEQUENCE_SCALING_SPREAD = 2.0
+
+
+def amplitude_spread(X3):
+    """How many orders of magnitude the sequences' amplitudes span: per feature, log10 of
+    the 95th over the 5th percentile of the sequences' (non-zero) standard deviations; the
+    largest over the features (0 when undefined).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklstm.classification import amplitude_spread
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.normal(size=(100, 20, 1))
+    >>> wide = X * np.logspace(-2, 2, 100)[:, None, None]  # amplitudes from 0.01 to 100
+    >>> bool(amplitude_spread(X) < 1), bool(amplitude_spread(wide) > 3)
+    (True, True)
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN features
+        deviation = np.nanstd(np.asarray(X3, dtype=np.float64), axis=1)
+    spreads = [0.0]
+    for column in deviation.T:
+        column = column[np.isfinite(column) & (column > 0)]
+        if len(column) >= 2:
+            low, high = np.percentile(column, [5, 95])
+            spreads.append(float(np.log10(high / low)))
+    return max(spreads)
 
 
 class SequenceClassifier(ClassifierMixin, BaseRecurrent):
@@ -124,12 +158,15 @@ class SequenceClassifier(ClassifierMixin, BaseRecurrent):
         + """    class_weight : dict, "balanced" or None, default=None
         Weights of the classes in the loss: ``{label: weight}``, or "balanced" (inversely
         proportional to the class frequencies).
-    scaling : {"global", "sequence", "both"}, default="global"
+    scaling : {"auto", "global", "sequence", "both"}, default="auto"
         "global": standardise each input feature with its training mean and deviation
         (``scale_input``). "sequence": each sequence by its own mean and deviation, per
         feature (the UCR archive's z-normalisation: shapes compared whatever their
         amplitude). "both": the z-normalised and the globally standardised values side by
         side (twice the input channels), so that shapes and levels are both readable.
+        "auto": "both" when the training sequences' deviations span more than two orders
+        of magnitude (:func:`amplitude_spread` >= 2: appliance currents, power readings),
+        else "global"; ``input_scaling_`` says which.
     scale_input : bool, default=True
         Standardise each input feature with its training mean and deviation.
     device : str, default="cpu"
@@ -153,6 +190,8 @@ class SequenceClassifier(ClassifierMixin, BaseRecurrent):
     ----------
     classes_ : ndarray of shape (n_classes,)
         Labels seen in fit, in sorted order (any labels: ints, strings).
+    input_scaling_ : {"global", "sequence", "both"}
+        The input scaling used (``scaling="auto"`` resolved).
     net_ : skorch.NeuralNet
         The trained skorch net.
     history_ : pandas.DataFrame
@@ -184,7 +223,7 @@ class SequenceClassifier(ClassifierMixin, BaseRecurrent):
         "conv_filters": ["array-like"],
         "conv_kernels": [StrOptions({"auto"}), "array-like"],
         "class_weight": [dict, StrOptions({"balanced"}), None],
-        "scaling": [StrOptions({"global", "sequence", "both"})],
+        "scaling": [StrOptions({"auto", "global", "sequence", "both"})],
     }
 
     _onnx_kind = "classifier"
@@ -214,7 +253,7 @@ class SequenceClassifier(ClassifierMixin, BaseRecurrent):
         lr_schedule="plateau",
         restore_best_weights=True,
         class_weight=None,
-        scaling="global",
+        scaling="auto",
         scale_input=True,
         device="cpu",
         random_state=None,
@@ -314,8 +353,12 @@ class SequenceClassifier(ClassifierMixin, BaseRecurrent):
 
     def _fit_scaling(self, X3, y):
         # Sequences are independent here (no overlapping windows): every observed step counts.
-        if self.scaling != "global":
-            return SequenceScaling.fit(X3, keep_level=self.scaling == "both")
+        self.input_scaling_ = self.scaling
+        if self.scaling == "auto":
+            spread = amplitude_spread(X3)
+            self.input_scaling_ = "both" if spread >= AUTO_SEQUENCE_SCALING_SPREAD else "global"
+        if self.input_scaling_ != "global":
+            return SequenceScaling.fit(X3, keep_level=self.input_scaling_ == "both")
         return GlobalScaling.fit(X3, scale_input=self.scale_input, overlapping=False)
 
     def _prepare_X(self, X, reset):

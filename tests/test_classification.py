@@ -194,3 +194,21 @@ def test_sequence_scaling_saves_and_refuses_onnx_by_name(tmp_path):
     pytest.importorskip("onnx", reason="to_onnx needs onnx (the onnx extra)")
     with pytest.raises(NotImplementedError, match="scaling='both'"):
         clf.to_onnx(tmp_path / "clf.onnx")
+
+
+def test_auto_scaling_z_normalises_only_sequences_of_widely_different_amplitudes():
+    from sklstm.classification import amplitude_spread
+
+    X, y = _shapes_at_many_amplitudes(100, 0)  # amplitudes over five orders of magnitude
+    assert amplitude_spread(X) > 4
+    params = dict(architecture="recurrent", hidden_size=8, max_epochs=1, random_state=0)
+    assert SequenceClassifier(**params).fit(X, y).input_scaling_ == "both"
+    X_car, y_car = load_car_colors()
+    assert amplitude_spread(X_car) < 2
+    assert SequenceClassifier(**params).fit(X_car, y_car).input_scaling_ == "global"
+    # An explicit choice is kept whatever the data.
+    assert SequenceClassifier(scaling="global", **params).fit(X, y).input_scaling_ == "global"
+    # Constant and all-NaN features have no spread.
+    flat = np.ones((10, 5, 2))
+    flat[:, :, 1] = np.nan
+    assert amplitude_spread(flat) == 0.0

@@ -103,7 +103,7 @@ compile, torch_threads
         lr_schedule="plateau",
         restore_best_weights=True,
         class_weight=None,
-        scaling="global",
+        scaling="auto",
         scale_input=True,
         device="cpu",
         random_state=None,
