@@ -151,7 +151,8 @@ TORCH_THREADS_DOC = """    torch_threads : int, "auto" or None, default="auto"
 
 # Parameters that shape the network or the meaning of its outputs: a warm start or a
 # partial_fit cannot change them (the module params are compared as well).
-_STRUCTURE_PARAMS = ("scaling", "scale_input", "scale_target", "autoregressive")
+_STRUCTURE_PARAMS = ("scaling", "scale_input", "scale_target", "autoregressive",
+                     "log_transform", "difference")
 
 
 class BaseRecurrent(BaseEstimator):

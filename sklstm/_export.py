@@ -17,7 +17,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from ._scaling import GlobalScaling, WindowScaling
+from ._scaling import GlobalScaling, TargetTransform, WindowScaling
 
 INPUT_NAME = "X"
 OPSET = 17
@@ -31,6 +31,12 @@ class ServingGraph(nn.Module):
         self.network = copy.deepcopy(estimator.net_.module_).to("cpu").float().eval()
         self.kind = kind
         scaling = estimator.scaling_
+        # log_transform / difference of the target feature, before the scaling.
+        self.transform = isinstance(scaling, TargetTransform)
+        if self.transform:
+            self.log, self.difference = scaling.log, scaling.difference
+            self.transformed_feature = scaling.target_feature
+            scaling = scaling.inner
         self.window = isinstance(scaling, WindowScaling)
         if self.window:
             self.target_feature = scaling.target_feature
@@ -60,8 +66,30 @@ class ServingGraph(nn.Module):
                 "Refit it with scaling='global' to export it."
             )
 
+    def _transformed(self, x):
+        """As TargetTransform: the target feature's log and/or differences, and its last value."""
+        f = self.transformed_feature
+        column = x[:, :, f : f + 1]
+        if self.log:
+            column = torch.log(column)
+        last = column[:, -1, :]
+        if self.difference:
+            column = column - torch.cat([column[:, :1], column[:, :-1]], dim=1)
+        return torch.cat([x[:, :, :f], column, x[:, :, f + 1 :]], dim=2), last
+
     def forward(self, X):
         x = X.to(torch.float64)
+        if self.transform:
+            x, last = self._transformed(x)
+        out = self._scaled_forward(x)
+        if self.kind == "forecaster" and self.transform:
+            if self.difference:
+                out = last + torch.cumsum(out, dim=1)
+            if self.log:
+                out = torch.exp(out)
+        return out
+
+    def _scaled_forward(self, x):
         if self.window:
             loc = x[:, -1:, :]
             deviation = x.std(dim=1, unbiased=False, keepdim=True)

@@ -270,3 +270,86 @@ class SequenceScaling:
 
     def decode(self, outputs, X_rows=None):
         return self.global_scaling.decode(outputs)
+
+
+class TargetTransform:
+    """The log and/or the first differences of the target feature, before a scaling.
+
+    ``log``: multiplicative series (a season or noise that grows with the level) become
+    additive; ``difference``: the network forecasts the steps' changes, and the forecast is
+    the window's last value plus their running sum. Both are undone on the way back. The
+    inner scaling (global or per window) is fitted on transformed windows (a sample of at
+    most ``max_windows``).
+
+    Parameters
+    ----------
+    inner : GlobalScaling or WindowScaling
+    target_feature : int
+    log, difference : bool
+    """
+
+    def __init__(self, inner, target_feature=0, log=False, difference=False):
+        self.inner = inner
+        self.target_feature = int(target_feature)
+        self.log = bool(log)
+        self.difference = bool(difference)
+
+    @classmethod
+    def fit(cls, X3, y, fit_inner, *, target_feature, log, difference, max_windows=10_000):
+        """``fit_inner(X_transformed, y_transformed)`` fits the inner scaling."""
+        rows = np.arange(len(X3))
+        if len(X3) > max_windows:
+            rows = np.linspace(0, len(X3) - 1, max_windows).astype(int)
+        transform = cls(None, target_feature, log, difference)
+        X_rows = np.asarray(X3[rows])
+        Xt, last = transform._forward_X(X_rows, "X")
+        yt = transform._forward_y(np.asarray(y)[rows], last)
+        transform.inner = fit_inner(Xt, yt)
+        return transform
+
+    def _check_positive(self, values, name):
+        if self.log and not np.all(np.asarray(values)[np.isfinite(values)] > 0):
+            raise ValueError(
+                f"log_transform=True needs positive values of the target, but {name} holds "
+                f"{np.nanmin(values)}; shift the series above 0 or leave log_transform off."
+            )
+
+    def _forward_X(self, X_rows, name="X"):
+        """Transformed windows (float64 copy) and each window's last transformed value."""
+        Xt = np.array(X_rows, dtype=np.float64)
+        column = Xt[:, :, self.target_feature]
+        if self.log:
+            self._check_positive(column, name)
+            column = np.log(column)
+        last = column[:, -1].copy()
+        if self.difference:
+            column = np.diff(column, axis=1, prepend=column[:, :1])
+        Xt[:, :, self.target_feature] = column
+        return Xt, last
+
+    def _forward_y(self, y_rows, last):
+        y2 = np.asarray(y_rows, dtype=np.float64).reshape(len(y_rows), -1)
+        if self.log:
+            self._check_positive(y2, "y")
+            y2 = np.log(y2)
+        if self.difference:
+            y2 = np.diff(np.concatenate([last[:, None], y2], axis=1), axis=1)
+        return y2
+
+    def prepare(self, X_rows, y_rows):
+        Xt, last = self._forward_X(X_rows)
+        return self.inner.prepare(Xt, self._forward_y(y_rows, last))
+
+    def transform(self, X_rows):
+        return self.inner.transform(self._forward_X(X_rows)[0])
+
+    def encode_target(self, y_rows, X_rows=None):
+        Xt, last = self._forward_X(X_rows)
+        return self.inner.encode_target(self._forward_y(y_rows, last), Xt)
+
+    def decode(self, outputs, X_rows=None):
+        Xt, last = self._forward_X(X_rows)
+        values = self.inner.decode(outputs, Xt)
+        if self.difference:
+            values = last[:, None] + np.cumsum(values, axis=1)
+        return np.exp(values) if self.log else values

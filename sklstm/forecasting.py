@@ -13,7 +13,7 @@ from sklearn.utils.validation import check_array
 from ._base import TORCH_THREADS_DOC, TRAINING_END_DOC, BaseRecurrent
 from ._modules import RecurrentRegressor
 from ._panel import is_panel, level_names, series_index, split_panel
-from ._scaling import GlobalScaling, WindowScaling
+from ._scaling import GlobalScaling, TargetTransform, WindowScaling
 from ._time import future_index
 from ._validation import (
     FLOAT_DTYPES,
@@ -83,6 +83,14 @@ _DOC_PARAMETERS = (
         sees shapes, not levels, and follows series beyond the training range (trends).
         Seasons longer than a window are better taken out of the series first
         (:class:`sklstm.Deseasonalizer`, as :class:`sklstm.sktime.LSTMForecaster` does).
+    log_transform : bool, default=False
+        Forecast the log of the target (its values in the windows and y; must be positive)
+        and map the forecast back with exp: a season or noise that grows with the level
+        becomes additive.
+    difference : bool, default=False
+        Forecast the target's changes from step to step (the window's target feature
+        becomes its first differences); the forecast is the window's last value plus their
+        running sum. With ``log_transform``: changes of the log (growth rates).
     scale_target : bool, default=True
         Standardise y with its training mean and deviation; predictions come back in the
         original units.
@@ -179,6 +187,8 @@ class LSTMForecaster(RegressorMixin, BaseRecurrent):
         "autoregressive": ["boolean"],
         "criterion": [StrOptions(set(_CRITERIA)), type, torch.nn.Module, None],
         "scaling": [StrOptions({"global", "window"})],
+        "log_transform": ["boolean"],
+        "difference": ["boolean"],
         "calibration_fraction": [Interval(Real, 0, 1, closed="neither"), None],
         "interval_scale": [StrOptions({"window"}), None],
     }
@@ -208,6 +218,8 @@ class LSTMForecaster(RegressorMixin, BaseRecurrent):
         lr_schedule="plateau",
         restore_best_weights=True,
         scaling="global",
+        log_transform=False,
+        difference=False,
         scale_target=True,
         scale_input=True,
         calibration_fraction=None,
@@ -242,6 +254,8 @@ class LSTMForecaster(RegressorMixin, BaseRecurrent):
         self.lr_schedule = lr_schedule
         self.restore_best_weights = restore_best_weights
         self.scaling = scaling
+        self.log_transform = log_transform
+        self.difference = difference
         self.scale_target = scale_target
         self.scale_input = scale_input
         self.calibration_fraction = calibration_fraction
@@ -376,11 +390,28 @@ class LSTMForecaster(RegressorMixin, BaseRecurrent):
         return self.scaling_.prepare(X_rows, y_rows)
 
     def _fit_scaling(self, X3, y):
+        if self.log_transform or self.difference:
+            return TargetTransform.fit(
+                X3, y, self._fit_inner_scaling, target_feature=self._transformed_feature(X3),
+                log=self.log_transform, difference=self.difference)
+        return self._fit_inner_scaling(X3, y)
+
+    def _fit_inner_scaling(self, X3, y):
         if self.scaling == "window":
             return WindowScaling.fit(X3, y, target_feature=self._target_feature(X3))
         return GlobalScaling.fit(
             X3, y, scale_input=self.scale_input, scale_target=self.scale_target
         )
+
+    def _transformed_feature(self, X3):
+        try:
+            return self._target_feature(X3)
+        except ValueError:
+            raise ValueError(
+                f"log_transform / difference transform the feature y continues, but X has "
+                f"{X3.shape[2]} features and does not say which one. Cut X and y with "
+                "make_sequences(series, ..., target=...)."
+            ) from None
 
     def _target_feature(self, X3):
         """Which feature of the windows y continues (make_sequences records it)."""
@@ -669,6 +700,8 @@ class GRUForecaster(LSTMForecaster):
         lr_schedule="plateau",
         restore_best_weights=True,
         scaling="global",
+        log_transform=False,
+        difference=False,
         scale_target=True,
         scale_input=True,
         calibration_fraction=None,
@@ -704,6 +737,8 @@ class GRUForecaster(LSTMForecaster):
             lr_schedule=lr_schedule,
             restore_best_weights=restore_best_weights,
             scaling=scaling,
+            log_transform=log_transform,
+            difference=difference,
             scale_target=scale_target,
             scale_input=scale_input,
             calibration_fraction=calibration_fraction,

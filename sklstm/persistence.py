@@ -30,7 +30,7 @@ _META, _ARRAYS, _WEIGHTS = "sklstm.json", "arrays.npz", "weights.pt"
 # Classes a file may name; nothing else is ever imported or built from a file.
 _ESTIMATORS = ("LSTMForecaster", "GRUForecaster", "SequenceClassifier")
 _OBJECTS = ("sklstm._scaling.GlobalScaling", "sklstm._scaling.WindowScaling",
-            "sklstm._scaling.SequenceScaling")
+            "sklstm._scaling.SequenceScaling", "sklstm._scaling.TargetTransform")
 _CLASS_MODULES = ("torch.optim.", "torch.nn.modules.loss.")
 # Fitted state that is rebuilt rather than stored (the net) or not needed to predict.
 _SKIP = ("net_",)

@@ -108,8 +108,8 @@ class LSTMForecaster(BaseForecaster):
     hidden_size, num_layers, cell, bidirectional, dropout, architecture, dense_size, \
 autoregressive, max_epochs, batch_size, lr, optimizer, optimizer_params, weight_decay, \
 criterion, early_stopping, validation_fraction, patience, clip_grad_norm, lr_schedule, \
-restore_best_weights, scaling, scale_target, scale_input, device, random_state, verbose, \
-callbacks, compile, torch_threads
+restore_best_weights, scaling, log_transform, difference, scale_target, scale_input, device, \
+random_state, verbose, callbacks, compile, torch_threads
         As in :class:`sklstm.LSTMForecaster`, but for two defaults chosen for series-level
         forecasting by the accuracy benchmark (docs/accuracy.md): ``scaling="window"``
         (each window in its own frame: forecasts follow a trend beyond the training range)
@@ -199,6 +199,8 @@ callbacks, compile, torch_threads
         lr_schedule="plateau",
         restore_best_weights=True,
         scaling="window",
+        log_transform=False,
+        difference=False,
         scale_target=True,
         scale_input=True,
         calibration_fraction=None,
@@ -238,6 +240,8 @@ callbacks, compile, torch_threads
         self.lr_schedule = lr_schedule
         self.restore_best_weights = restore_best_weights
         self.scaling = scaling
+        self.log_transform = log_transform
+        self.difference = difference
         self.scale_target = scale_target
         self.scale_input = scale_input
         self.calibration_fraction = calibration_fraction
@@ -522,7 +526,8 @@ class GRUForecaster(LSTMForecaster):
 hidden_size, num_layers, cell, bidirectional, \
 dropout, architecture, dense_size, autoregressive, max_epochs, batch_size, lr, optimizer, \
 optimizer_params, weight_decay, criterion, early_stopping, validation_fraction, patience, \
-clip_grad_norm, lr_schedule, restore_best_weights, scaling, scale_target, scale_input, \
+clip_grad_norm, lr_schedule, restore_best_weights, scaling, log_transform, difference, \
+scale_target, scale_input, \
 calibration_fraction, interval_scale, device, random_state, verbose, callbacks, compile, \
 torch_threads
         As in :class:`sklstm.sktime.LSTMForecaster`.
@@ -570,6 +575,8 @@ torch_threads
         lr_schedule="plateau",
         restore_best_weights=True,
         scaling="window",
+        log_transform=False,
+        difference=False,
         scale_target=True,
         scale_input=True,
         calibration_fraction=None,
@@ -610,6 +617,8 @@ torch_threads
             lr_schedule=lr_schedule,
             restore_best_weights=restore_best_weights,
             scaling=scaling,
+            log_transform=log_transform,
+            difference=difference,
             scale_target=scale_target,
             scale_input=scale_input,
             calibration_fraction=calibration_fraction,
