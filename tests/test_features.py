@@ -86,7 +86,8 @@ def test_window_scaling_keeps_static_features_and_covariate_levels():
     np.testing.assert_allclose(indicator, (X[:, :, 1] - mean) / deviation, atol=1e-5)
 
 
-def test_known_future_calendar_lets_a_one_step_window_forecast_the_season():
+@pytest.mark.parametrize("architecture", ["direct", "seq2seq"])
+def test_known_future_calendar_lets_a_one_step_window_forecast_the_season(architecture):
     # y is a season plus noise; a window of one value cannot tell a rising month from a
     # falling one, the calendar of the target step can.
     rng = np.random.default_rng(0)
@@ -98,7 +99,8 @@ def test_known_future_calendar_lets_a_one_step_window_forecast_the_season():
         X, target = make_sequences(series[:216], window_length=1, horizon=1, target="y")
         X_test, y_test = make_sequences(series[216:], window_length=1, horizon=1, target="y",
                                         history=series[:216])
-        model = LSTMForecaster(hidden_size=16, max_epochs=60, lr=1e-2, random_state=0)
+        model = LSTMForecaster(architecture=architecture, hidden_size=16, max_epochs=60,
+                               lr=1e-2, random_state=0)
         errors[name] = np.mean(np.abs(model.fit(X, target).predict(X_test) - y_test))
         if name == "calendar":  # forecast() reads the calendar from the series' last rows
             future = model.forecast(series)
