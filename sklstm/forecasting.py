@@ -362,20 +362,11 @@ class LSTMForecaster(RegressorMixin, BaseRecurrent):
         self._interval_scaling = None
         if self.interval_scale == "window":
             self._interval_scaling = WindowScaling.fit(
-                X3[:n_train], target_feature=self._calibration_target_feature(X3))
+                X3[:n_train], target_feature=self._target_feature(
+                    X3, "interval_scale='window' scales each interval by the deviation of the "
+                    "target in its window", "pass interval_scale=None"))
         errors = np.abs(y_cal - self.scaling_.decode(self._forward(X_cal), X_cal))
         self.conformal_scores_ = np.sort(errors / self._interval_scales(X_cal), axis=0)
-
-    def _calibration_target_feature(self, X3):
-        try:
-            return self._target_feature(X3)
-        except ValueError:
-            raise ValueError(
-                f"interval_scale='window' scales each interval by the deviation of the target "
-                f"in its window, but X has {X3.shape[2]} features and does not say which one "
-                "y continues. Cut X and y with make_sequences(series, ..., target=...), or "
-                "pass interval_scale=None."
-            ) from None
 
     def _interval_scales(self, X3):
         """Per-window scale of the conformal scores: (n, 1)."""
@@ -392,7 +383,9 @@ class LSTMForecaster(RegressorMixin, BaseRecurrent):
     def _fit_scaling(self, X3, y):
         if self.log_transform or self.difference:
             return TargetTransform.fit(
-                X3, y, self._fit_inner_scaling, target_feature=self._transformed_feature(X3),
+                X3, y, self._fit_inner_scaling, target_feature=self._target_feature(
+                    X3, "log_transform / difference transform the feature y continues",
+                    "set them to False"),
                 log=self.log_transform, difference=self.difference)
         return self._fit_inner_scaling(X3, y)
 
@@ -403,26 +396,18 @@ class LSTMForecaster(RegressorMixin, BaseRecurrent):
             X3, y, scale_input=self.scale_input, scale_target=self.scale_target
         )
 
-    def _transformed_feature(self, X3):
-        try:
-            return self._target_feature(X3)
-        except ValueError:
-            raise ValueError(
-                f"log_transform / difference transform the feature y continues, but X has "
-                f"{X3.shape[2]} features and does not say which one. Cut X and y with "
-                "make_sequences(series, ..., target=...)."
-            ) from None
-
-    def _target_feature(self, X3):
-        """Which feature of the windows y continues (make_sequences records it)."""
+    def _target_feature(self, X3, needed_by="scaling='window' puts y in the frame of its own "
+                        "feature", otherwise="use scaling='global'"):
+        """Which feature of the windows y continues (make_sequences records it); the error
+        names what ``needed_by`` it and what to do ``otherwise``."""
         if self._window_target is not None:
             return self._window_target
         if X3.shape[2] == 1:
             return 0
         raise ValueError(
-            f"scaling='window' puts y in the frame of its own feature, but X has "
-            f"{X3.shape[2]} features and does not say which one y continues. Cut X and y with "
-            "make_sequences(series, ..., target=...), or use scaling='global'."
+            f"{needed_by}, but X has {X3.shape[2]} features and does not say which one y "
+            f"continues. Cut X and y with make_sequences(series, ..., target=...), or "
+            f"{otherwise}."
         )
 
     # -- public API -------------------------------------------------------------------------

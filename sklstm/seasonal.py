@@ -298,7 +298,6 @@ class Deseasonalizer(TransformerMixin, BaseEstimator):
                                else int(self.season_length))
         self.series_ = [key for key, _, _ in rows]
         self.profiles_ = {}
-        m = self.season_length_
         values = frame.to_numpy(dtype=float)
         for key, positions, times in rows:
             for column in range(values.shape[1]):
@@ -306,8 +305,6 @@ class Deseasonalizer(TransformerMixin, BaseEstimator):
                 if profile is not None:
                     self.profiles_[(key, column)] = (profile[0], times[0], _step(times),
                                                      profile[1])
-        if m is None:
-            self.profiles_ = {}
         return self
 
     def _validated_frame(self, X, reset):
