@@ -103,18 +103,43 @@ class RecurrentRegressor(nn.Module):
 
 
 class _BatchNorm(nn.BatchNorm1d):
-    """BatchNorm1d that uses its running statistics for a batch of a single value per channel.
+    """BatchNorm1d whose training statistics count the real steps of each sequence only.
 
-    A last batch of one sequence of one step has no variance to normalise by (torch raises);
-    it is normalised like a prediction instead.
+    Plain batch normalisation averages over every position of the batch, padding included:
+    on sequences of unequal length (PLAID: a median of 300 steps padded to 1,344) the
+    statistics are mostly those of the padding, and they change with the longest sequence
+    that happens to share the batch. With ``mask`` (batch, 1, time) the mean and variance
+    (and the running statistics kept for prediction) are those of the real steps, so a
+    sequence is normalised the same however much padding surrounds it. Prediction uses the
+    running statistics, as plain BatchNorm1d does. A batch with fewer than two real values
+    per channel has no variance to normalise by: it is normalised like a prediction.
     """
 
-    def forward(self, x):
-        if self.training and x.shape[0] * x.shape[-1] < 2:
+    def forward(self, x, mask=None):
+        if not self.training:
+            return super().forward(x)
+        count = x.shape[0] * x.shape[-1] if mask is None else mask.sum()
+        if count < 2:
             return nn.functional.batch_norm(
                 x, self.running_mean, self.running_var, self.weight, self.bias, False, 0.0,
                 self.eps)
-        return super().forward(x)
+        if mask is None:
+            return super().forward(x)
+        weights = mask.to(x.dtype)
+        mean = (x * weights).sum(dim=(0, 2)) / count
+        centred = x - mean[None, :, None]
+        var = (centred.square() * weights).sum(dim=(0, 2)) / count
+        if self.track_running_stats:
+            self.num_batches_tracked += 1
+            momentum = (1.0 / float(self.num_batches_tracked) if self.momentum is None
+                        else self.momentum)
+            with torch.no_grad():
+                self.running_mean.lerp_(mean.detach(), momentum)
+                self.running_var.lerp_(var.detach() * count / (count - 1), momentum)
+        scale = torch.rsqrt(var + self.eps)
+        if self.affine:
+            return centred * (scale * self.weight)[None, :, None] + self.bias[None, :, None]
+        return centred * scale[None, :, None]
 
 
 class ConvBranch(nn.Module):
@@ -144,8 +169,8 @@ class ConvBranch(nn.Module):
     def forward(self, X, mask=None):
         h = X.transpose(1, 2)  # (batch, channels, time)
         mask = None if mask is None else mask.unsqueeze(1)
-        for block in self.blocks:
-            h = block(h)
+        for pad, conv, norm, activation in self.blocks:
+            h = activation(norm(conv(pad(h)), mask))
             if mask is not None:
                 # Zero beyond the end of each sequence, as the convolution's own padding is:
                 # the amount of padding then changes nothing in the next block.
@@ -200,6 +225,13 @@ class RecurrentClassifier(nn.Module):
         # Padding (and any feature never observed in a sequence) is NaN on input: zero, the
         # training mean after scaling, so that no NaN enters even unused arithmetic.
         X = torch.nan_to_num(X, nan=0.0)
+        if lengths is not None and self.training:
+            # A training batch is cut to its longest sequence: the masked normalisation and
+            # pooling make the rest of the padding irrelevant, and it is most of the compute
+            # when a few long sequences set the width (PLAID: 1,344 steps, median 300).
+            # Prediction keeps the full width, so a sequence's forecast never depends on
+            # which others share its block.
+            X = X[:, : int(lengths.max())]
         features = []
         if self.conv is not None:
             mask = None

@@ -114,7 +114,8 @@ class SequenceClassifier(ClassifierMixin, BaseRecurrent):
         "recurrent_fcn": LSTM-FCN / GRU-FCN (Karim et al. 2017; the cell chooses which): a
         fully convolutional branch (Conv1d + BatchNorm + ReLU blocks of ``conv_filters``
         filters and ``conv_kernels`` widths, global average and max pooling over the real
-        steps) beside the recurrent encoder, both concatenated before the head. The
+        steps; the batch statistics count real steps only) beside the recurrent encoder,
+        both concatenated before the head. The
         default: it wins the classification benchmark (docs/classification.md).
         "recurrent": the recurrent encoder's final state alone feeds the dense head.
     hidden_size : int, default=64
@@ -135,9 +136,9 @@ class SequenceClassifier(ClassifierMixin, BaseRecurrent):
     conv_kernels : "auto" or tuple of int, default="auto"
         Kernel widths of the convolutional blocks, one per entry of ``conv_filters``.
         "auto": LSTM-FCN's 8, 5, 3 (then 3), each at most a quarter of the longest training
-        sequence (``n_timesteps_in_ // 4``, at least 1), so that a short sequence is read
-        by kernels that find a pattern anywhere in it rather than only where training
-        showed it.
+        sequence (its real steps, padding not counted; at least 1), so that a short sequence
+        is read by kernels that find a pattern anywhere in it rather than only where
+        training showed it.
     max_epochs : int, default=100
         Maximum passes over the training sequences.
     batch_size : int, default=64
@@ -326,7 +327,8 @@ class SequenceClassifier(ClassifierMixin, BaseRecurrent):
             # sequence: a kernel as long as the sequence is a position-specific dense layer
             # and finds a pattern only where training showed it (a car at the edge of six
             # steps, a longer car); a short kernel finds it anywhere.
-            cap = max(1, self.n_timesteps_in_ // 4)
+            longest = getattr(self, "_longest_sequence", self.n_timesteps_in_)
+            cap = max(1, longest // 4)
             return tuple(min(k, cap) for k in ((8, 5) + (3,) * n_blocks)[:n_blocks])
         kernels = _positive_ints(self.conv_kernels, "conv_kernels")
         if len(kernels) != n_blocks:
@@ -365,7 +367,10 @@ class SequenceClassifier(ClassifierMixin, BaseRecurrent):
 
     def _prepare_X(self, X, reset):
         X3 = self._validate_X(X, reset=reset, allow_nan=True, fixed_timesteps=False)
-        return align_padding(X3)
+        X3, lengths = align_padding(X3)
+        if reset:  # what "auto" kernels follow: real steps, not the width of the padding
+            self._longest_sequence = int(X3.shape[1] if lengths is None else lengths.max())
+        return X3, lengths
 
     def _validate_y(self, y, n_samples):
         if y is None:

@@ -49,6 +49,47 @@ def test_padding_at_the_end_or_start_changes_nothing():
     assert clf.score(X, y) > 0.9
 
 
+def test_training_does_not_depend_on_how_much_padding_the_data_carries():
+    # Masked batch normalisation: the statistics of a training batch are those of its real
+    # steps, so padding sequences to a greater width trains the very same model (before, the
+    # padding's positions dominated the statistics of sets like PLAID).
+    rng = np.random.RandomState(1)
+    sequences = [rng.randn(rng.randint(4, 30), 1) + (i % 2) for i in range(120)]
+    y = np.arange(120) % 2
+    params = dict(hidden_size=8, conv_filters=(8, 8), max_epochs=4, early_stopping=False,
+                  random_state=0)
+    tight = SequenceClassifier(**params).fit(pad_sequences(sequences), y)
+    wide = SequenceClassifier(**params).fit(pad_sequences(sequences, length=90), y)
+    np.testing.assert_allclose(tight.history_["train_loss"], wide.history_["train_loss"],
+                               rtol=1e-5)
+    np.testing.assert_allclose(wide.predict_proba(pad_sequences(sequences)),
+                               tight.predict_proba(pad_sequences(sequences)), atol=1e-5)
+
+
+def test_masked_batch_norm_matches_batch_norm_on_equal_lengths_and_ignores_padding():
+    import torch
+
+    from sklstm._modules import _BatchNorm
+
+    torch.manual_seed(0)
+    x = torch.randn(3, 4, 6)
+    masked, plain = _BatchNorm(4), torch.nn.BatchNorm1d(4)
+    full = torch.ones(3, 1, 6, dtype=torch.bool)
+    torch.testing.assert_close(masked(x, full), plain(x))
+    torch.testing.assert_close(masked.running_var, plain.running_var)
+    # Padding with any values beyond the mask: the real steps' outputs and the running
+    # statistics are those of the real steps alone.
+    lengths = torch.tensor([6, 2, 4])
+    mask = (torch.arange(6)[None, :] < lengths[:, None]).unsqueeze(1)
+    garbage = torch.where(mask, x, torch.full_like(x, 1e3))
+    a, b = _BatchNorm(4), _BatchNorm(4)
+    out_a, out_b = a(x, mask), b(garbage, mask)
+    torch.testing.assert_close(out_a * mask, out_b * mask)
+    real = torch.cat([x[i, :, :n] for i, n in enumerate(lengths.tolist())], dim=1)
+    torch.testing.assert_close(a.running_mean, 0.1 * real.mean(dim=1))
+    torch.testing.assert_close(b.running_var, 0.9 + 0.1 * real.var(dim=1))
+
+
 def test_align_padding_and_inner_gaps():
     X = np.array([[[1.0], [2.0], [np.nan]], [[np.nan], [3.0], [4.0]], [[5.0], [np.nan], [6.0]]])
     aligned, lengths = align_padding(X)
