@@ -219,32 +219,51 @@ class WindowScaling:
 
 class SequenceScaling:
     """Each sequence standardised by its own mean and deviation, per feature (the UCR
-    archive's z-normalisation), optionally beside its globally standardised values.
+    archive's z-normalisation), optionally beside its level and its scale.
 
     A classifier then compares shapes whatever their amplitude (appliance currents from 0.01
-    to 460 A look flat after one global standardisation); ``keep_level`` puts the globally
-    standardised values next to them as more channels, so that the level itself (a colour
-    code, a voltage) stays readable. NaN padding stays NaN.
+    to 460 A look flat after one global standardisation). ``keep_level`` adds, per feature,
+    the globally standardised values (the level itself: a colour code, a voltage) and the
+    sequence's own scale on a log axis (the decimal log of its deviation, standardised over
+    the training sequences, constant along the sequence): after z-normalisation the
+    amplitude is gone, and on the global axis a current of 0.01 A and one of 0.1 A are
+    both about zero, while their logs are a whole unit apart. NaN padding stays NaN.
 
     Parameters
     ----------
     global_scaling : GlobalScaling
         The training statistics of the level channels.
     keep_level : bool
-        Output ``2 * n_features`` channels (z-normalised, then global) instead of
+        Output ``3 * n_features`` channels (z-normalised, global, log scale) instead of
         ``n_features``.
+    log_scale_stats : tuple of arrays or None
+        ``(floor, mean, std)`` per feature of the training sequences' log10 deviations:
+        deviations below ``floor`` (constant sequences) count as ``floor``.
     """
 
-    def __init__(self, global_scaling, keep_level=True):
+    def __init__(self, global_scaling, keep_level=True, log_scale_stats=None):
         self.global_scaling = global_scaling
         self.keep_level = bool(keep_level)
+        self.log_scale_stats = log_scale_stats
 
     @classmethod
     def fit(cls, X3, y=None, *, keep_level=True, overlapping=False):
-        return cls(GlobalScaling.fit(X3, overlapping=overlapping), keep_level)
+        stats = None
+        if keep_level:
+            deviation = np.concatenate([_sequence_deviation(chunk) for _, chunk in
+                                        _row_chunks(X3)])
+            positive = np.where(deviation > 0, deviation, np.nan)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)  # a feature never varies
+                floor = np.nanmin(positive, axis=0)
+            floor = np.where(np.isfinite(floor), floor, 1.0)
+            logs = np.log10(np.maximum(np.nan_to_num(deviation), floor))
+            std = logs.std(axis=0)
+            stats = (floor, logs.mean(axis=0), np.where(std > 0, std, 1.0))
+        return cls(GlobalScaling.fit(X3, overlapping=overlapping), keep_level, stats)
 
     def n_channels(self, n_features):
-        return 2 * n_features if self.keep_level else n_features
+        return 3 * n_features if self.keep_level else n_features
 
     def transform(self, X_rows):
         n, _, f = X_rows.shape
@@ -255,11 +274,16 @@ class SequenceScaling:
             with np.errstate(invalid="ignore"), warnings.catch_warnings():
                 warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN features
                 mean = np.nanmean(values, axis=1, keepdims=True)
-                deviation = np.nanstd(values, axis=1, keepdims=True)
-            deviation = np.where(np.isfinite(deviation) & (deviation > 0), deviation, 1.0)
-            out[rows, :, :f] = (values - np.nan_to_num(mean)) / deviation
+            deviation = _sequence_deviation(values)[:, np.newaxis, :]
+            usable = np.where(np.isfinite(deviation) & (deviation > 0), deviation, 1.0)
+            out[rows, :, :f] = (values - np.nan_to_num(mean)) / usable
             if self.keep_level:
-                out[rows, :, f:] = self.global_scaling.transform(chunk)
+                out[rows, :, f : 2 * f] = self.global_scaling.transform(chunk)
+                floor, log_mean, log_std = self.log_scale_stats
+                log_scale = (np.log10(np.maximum(np.nan_to_num(deviation), floor))
+                             - log_mean) / log_std
+                # Constant along the real steps; the padding stays NaN like the values.
+                out[rows, :, 2 * f :] = np.where(np.isnan(values), np.nan, log_scale)
         return out
 
     def prepare(self, X_rows, y_rows):
@@ -270,6 +294,13 @@ class SequenceScaling:
 
     def decode(self, outputs, X_rows=None):
         return self.global_scaling.decode(outputs)
+
+
+def _sequence_deviation(values):
+    """Standard deviation of each sequence and feature over its observed steps: (n, f)."""
+    with np.errstate(invalid="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN features
+        return np.nanstd(values.astype(np.float64, copy=False), axis=1)
 
 
 class TargetTransform:

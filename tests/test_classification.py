@@ -205,6 +205,29 @@ def test_sequence_scaling_reads_shapes_whatever_their_amplitude():
     assert scores["global"] < scores["sequence"] - 0.1
 
 
+def test_both_scaling_reads_amplitudes_that_differ_by_orders_of_magnitude():
+    # The class is the amplitude alone (0.01, 0.1, 1 or 1000 times the same noisy wave): the
+    # z-normalised shapes look alike, one global standardisation flattens the three small
+    # ones to about zero, and the log-scale channel tells them apart.
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 4, 320)
+    lengths = rng.integers(20, 41, 320)
+    amplitude = np.array([0.01, 0.1, 1.0, 1000.0])
+    X = pad_sequences([amplitude[c] * (np.sin(np.arange(k) / 3 + rng.uniform(0, 6))
+                                       + rng.normal(0, 0.3, k)) for c, k in zip(y, lengths)])
+    X_test, y_test = X[240:], y[240:]
+    params = dict(architecture="recurrent", hidden_size=16, max_epochs=30, lr=1e-2,
+                  random_state=0)
+    both = SequenceClassifier(scaling="both", **params).fit(X[:240], y[:240])
+    assert both.score(X_test, y_test) > 0.95
+    log_scale = both.scaling_.transform(X_test)[:, 0, 2]
+    # One value per sequence, in the order of the amplitudes, about a unit apart per decade.
+    assert np.all(np.diff([log_scale[y_test == c].mean() for c in range(4)]) > 0)
+    for scaling in ("sequence", "global"):
+        alone = SequenceClassifier(scaling=scaling, **params).fit(X[:240], y[:240])
+        assert alone.score(X_test, y_test) < 0.8
+
+
 def test_both_scaling_keeps_the_level_readable_and_padding_intact():
     rng = np.random.default_rng(0)
     y = rng.integers(0, 3, 240)
@@ -214,10 +237,11 @@ def test_both_scaling_keeps_the_level_readable_and_padding_intact():
     params = dict(architecture="recurrent", hidden_size=16, max_epochs=40, lr=1e-2,
                   random_state=0)
     both = SequenceClassifier(scaling="both", **params).fit(X, y)
-    assert both.net_.module_ is not None and both.scaling_.n_channels(1) == 2
+    assert both.net_.module_ is not None and both.scaling_.n_channels(1) == 3
     scaled = both.scaling_.transform(X)
-    assert scaled.shape == (240, X.shape[1], 2)
-    assert np.array_equal(np.isnan(scaled[:, :, 0]), np.isnan(X[:, :, 0]))  # padding kept
+    assert scaled.shape == (240, X.shape[1], 3)
+    for channel in range(3):  # padding kept in the shape, level and scale channels
+        assert np.array_equal(np.isnan(scaled[:, :, channel]), np.isnan(X[:, :, 0]))
     assert both.score(X, y) > 0.95
     # Without the level channels the classes look alike.
     assert SequenceClassifier(scaling="sequence", **params).fit(X, y).score(X, y) < 0.6
