@@ -263,7 +263,10 @@ class SequenceScaling:
         return cls(GlobalScaling.fit(X3, overlapping=overlapping), keep_level, stats)
 
     def n_channels(self, n_features):
-        return 3 * n_features if self.keep_level else n_features
+        if not self.keep_level:
+            return n_features
+        # A model saved before the log-scale channel existed has no statistics for it.
+        return (3 if self.log_scale_stats is not None else 2) * n_features
 
     def transform(self, X_rows):
         n, _, f = X_rows.shape
@@ -279,6 +282,7 @@ class SequenceScaling:
             out[rows, :, :f] = (values - np.nan_to_num(mean)) / usable
             if self.keep_level:
                 out[rows, :, f : 2 * f] = self.global_scaling.transform(chunk)
+            if self.keep_level and self.log_scale_stats is not None:
                 floor, log_mean, log_std = self.log_scale_stats
                 log_scale = (np.log10(np.maximum(np.nan_to_num(deviation), floor))
                              - log_mean) / log_std

@@ -165,8 +165,10 @@ class SequenceClassifier(ClassifierMixin, BaseRecurrent):
         "global": standardise each input feature with its training mean and deviation
         (``scale_input``). "sequence": each sequence by its own mean and deviation, per
         feature (the UCR archive's z-normalisation: shapes compared whatever their
-        amplitude). "both": the z-normalised and the globally standardised values side by
-        side (twice the input channels), so that shapes and levels are both readable.
+        amplitude). "both": the z-normalised values, the globally standardised values and
+        each sequence's scale on a log axis (its standardised log10 deviation, constant
+        along the sequence) side by side (three times the input channels), so that shapes,
+        levels and amplitudes a decade apart are all readable.
         "auto": "both" when the training sequences' deviations span three orders of
         magnitude or more (:func:`amplitude_spread` >= 3: appliance currents, power
         readings), else "global"; ``input_scaling_`` says which.
