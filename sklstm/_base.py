@@ -485,7 +485,12 @@ class BaseRecurrent(BaseEstimator):
             **{f"optimizer__{k}": v for k, v in self._optimizer_kwargs().items()},
             **{f"criterion__{k}": v for k, v in criterion_params.items()},
             **{f"module__{k}": v for k, v in self._module_params().items()},
+            **{f"iterator_train__{k}": v for k, v in self._train_batch_params().items()},
         )
+
+    def _train_batch_params(self):
+        """How training batches are drawn beyond shuffling (``BatchIterator`` parameters)."""
+        return {}
 
     def _current_structure(self):
         structure = {"module": self._module_class().__name__, **self._module_params()}
@@ -530,6 +535,8 @@ class BaseRecurrent(BaseEstimator):
             # Every fit starts at lr (a schedule may have lowered the groups' rate); the
             # virtual parameter updates the optimizer's param groups in place.
             net.set_params(lr=self.lr)
+        for k, v in self._train_batch_params().items():
+            setattr(net, f"iterator_train__{k}", v)
         train_split, callbacks = self._split_and_callbacks(n_samples, epochs)
         net.train_split = train_split
         # Not set_params(callbacks=...): skorch initialises the *old* list there.

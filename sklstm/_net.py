@@ -97,16 +97,19 @@ class BatchIterator:
     Parameters (skorch routes them as ``iterator_train__*`` / ``iterator_valid__*``):
     ``batch_size``; ``shuffle``; ``seed`` of the shuffling generator; ``eval_elements``:
     enlarge batches to about this many input elements (for validation, where batch size does
-    not change the result).
+    not change the result); ``crop_fraction``: below 1, each sequence of a shuffled batch is
+    a random contiguous crop of that fraction of its real steps (:func:`random_crop`).
     """
 
-    def __init__(self, dataset, batch_size, shuffle=False, seed=0, eval_elements=None):
+    def __init__(self, dataset, batch_size, shuffle=False, seed=0, eval_elements=None,
+                 crop_fraction=1.0):
         self.dataset = dataset
         if eval_elements:
             step_elements = max(1, int(np.prod(dataset.X.shape[1:])))
             batch_size = max(batch_size, eval_elements // step_elements)
         self.batch_size = batch_size
         self.generator = torch.Generator().manual_seed(int(seed)) if shuffle else None
+        self.crop_fraction = crop_fraction
 
     def __len__(self):
         return -(-len(self.dataset) // self.batch_size)
@@ -123,7 +126,36 @@ class BatchIterator:
         if isinstance(data.X, torch.Tensor):
             order = order.to(data.X.device)
         for i in range(0, n, size):
-            yield data.batch(order[i : i + size])
+            batch = data.batch(order[i : i + size])
+            if self.crop_fraction < 1:
+                batch = random_crop(*batch, self.crop_fraction, self.generator)
+            yield batch
+
+
+def random_crop(Xb, yb, fraction, generator):
+    """A random contiguous ``fraction`` of each sequence's real steps, moved to the front.
+
+    Window slicing (Le Guennec et al. 2016): a batch shows each sequence as a crop of
+    ``ceil(fraction * length)`` steps starting anywhere in it, the rest NaN padding, so that
+    a classifier learns the pattern wherever it sits rather than the training set's exact
+    sequences. ``Xb`` is ``(batch, steps, features)`` or ``{"X": ..., "lengths": ...}`` (the
+    padded layout); the result is always the padded layout, with the crops' lengths.
+    """
+    if isinstance(Xb, dict):
+        X, lengths = Xb["X"], Xb["lengths"]
+    else:
+        X, lengths = Xb, torch.full((Xb.shape[0],), Xb.shape[1], dtype=torch.int64)
+    n, steps = X.shape[:2]
+    lengths = lengths.cpu().long()
+    kept = torch.clamp(torch.ceil(lengths.double() * fraction).long(), min=1)
+    start = (torch.rand(n, generator=generator, dtype=torch.float64)
+             * (lengths - kept + 1)).long()
+    positions = torch.arange(steps)
+    index = (start[:, None] + positions[None, :]).clamp(max=steps - 1).to(X.device)
+    cropped = torch.gather(X, 1, index[:, :, None].expand(-1, -1, X.shape[2]))
+    outside = (positions[None, :] >= kept[:, None]).to(X.device)
+    cropped = cropped.masked_fill(outside[:, :, None], float("nan"))
+    return {"X": cropped, "lengths": kept.to(X.device)}, yb
 
 
 class LatestSplit:

@@ -49,15 +49,17 @@ def test_padding_at_the_end_or_start_changes_nothing():
     assert clf.score(X, y) > 0.9
 
 
-def test_training_does_not_depend_on_how_much_padding_the_data_carries():
+@pytest.mark.parametrize("crop_fraction", [1.0, 0.7])
+def test_training_does_not_depend_on_how_much_padding_the_data_carries(crop_fraction):
     # Masked batch normalisation: the statistics of a training batch are those of its real
     # steps, so padding sequences to a greater width trains the very same model (before, the
-    # padding's positions dominated the statistics of sets like PLAID).
+    # padding's positions dominated the statistics of sets like PLAID). The training crops
+    # are drawn from the real steps alone.
     rng = np.random.RandomState(1)
     sequences = [rng.randn(rng.randint(4, 30), 1) + (i % 2) for i in range(120)]
     y = np.arange(120) % 2
     params = dict(hidden_size=8, conv_filters=(8, 8), max_epochs=4, early_stopping=False,
-                  random_state=0)
+                  crop_fraction=crop_fraction, random_state=0)
     tight = SequenceClassifier(**params).fit(pad_sequences(sequences), y)
     wide = SequenceClassifier(**params).fit(pad_sequences(sequences, length=90), y)
     np.testing.assert_allclose(tight.history_["train_loss"], wide.history_["train_loss"],
@@ -277,3 +279,85 @@ def test_auto_scaling_z_normalises_only_sequences_of_widely_different_amplitudes
     flat = np.ones((10, 5, 2))
     flat[:, :, 1] = np.nan
     assert amplitude_spread(flat) == 0.0
+
+
+def test_random_crop_keeps_a_contiguous_span_of_each_sequences_real_steps():
+    import torch
+
+    from sklstm._net import random_crop
+
+    lengths = torch.tensor([10, 4, 1, 7])
+    X = torch.full((4, 10, 2), float("nan"))
+    for i, n in enumerate(lengths.tolist()):  # step t of sequence i holds 100 i + t
+        X[i, :n, 0] = 100 * i + torch.arange(n, dtype=torch.float32)
+        X[i, :n, 1] = -X[i, :n, 0]
+    y = torch.arange(4)
+    generator = torch.Generator().manual_seed(0)
+    batch, y_out = random_crop({"X": X, "lengths": lengths}, y, 0.7, generator)
+    assert y_out is y
+    np.testing.assert_array_equal(batch["lengths"], [7, 3, 1, 5])  # ceil(0.7 * length)
+    for i, (n, kept) in enumerate(zip(lengths.tolist(), batch["lengths"].tolist())):
+        values = batch["X"][i, :kept, 0].numpy()
+        start = values[0] - 100 * i
+        # Consecutive steps of the sequence, inside its real steps, then padding only.
+        np.testing.assert_array_equal(values, 100 * i + start + np.arange(kept))
+        assert 0 <= start and start + kept <= n
+        np.testing.assert_array_equal(batch["X"][i, :kept, 1], -batch["X"][i, :kept, 0])
+        assert torch.isnan(batch["X"][i, kept:]).all()
+    # Equal-length input (no lengths) gets the padded layout; the start varies with the draw.
+    starts = set()
+    for seed in range(20):
+        crop, _ = random_crop(X[:1], y[:1], 0.5, torch.Generator().manual_seed(seed))
+        assert crop["lengths"].tolist() == [5]
+        starts.add(int(crop["X"][0, 0, 0]))
+    assert starts == {0, 1, 2, 3, 4, 5}
+
+
+def test_training_batches_are_crops_and_prediction_reads_whole_sequences(monkeypatch):
+    from sklstm._modules import RecurrentClassifier
+
+    rng = np.random.default_rng(0)
+    sequences = [rng.normal(size=(n, 1)) + (i % 2) for i, n in
+                 enumerate(rng.integers(70, 101, 60))]
+    X, y = pad_sequences(sequences), np.arange(60) % 2
+    seen = {True: set(), False: set()}
+    forward = RecurrentClassifier.forward
+
+    def recording_forward(module, X, lengths=None):
+        seen[module.training].update(lengths.tolist())
+        return forward(module, X, lengths)
+
+    monkeypatch.setattr(RecurrentClassifier, "forward", recording_forward)
+    clf = SequenceClassifier(hidden_size=4, conv_filters=(4, 4), max_epochs=3,
+                             restore_best_weights=False, random_state=0).fit(X, y)
+    assert clf.crop_fraction_ == 0.7  # "auto": sequences of 64 steps or more
+    real = {len(s) for s in sequences}
+    assert seen[True] and seen[True] <= {int(np.ceil(0.7 * n)) for n in real}
+    seen[False].clear()
+    clf.predict(X)
+    assert seen[False] == real
+    # Turned off, training sees the whole sequences (warm start: not a change of structure).
+    seen[True].clear()
+    clf.set_params(crop_fraction=1.0, warm_start=True, max_epochs=1).fit(X, y)
+    assert clf.crop_fraction_ == 1.0 and seen[True] and seen[True] <= real
+
+
+@pytest.mark.parametrize("n_steps, expected", [(6, 1.0), (26, 1.0), (63, 1.0), (64, 0.7),
+                                               (300, 0.7)])
+def test_auto_crop_fraction_follows_the_longest_real_sequence(n_steps, expected):
+    rng = np.random.default_rng(0)
+    X = np.full((8, 300, 1), np.nan)
+    X[:, :n_steps] = rng.normal(size=(8, n_steps, 1))
+    clf = SequenceClassifier(hidden_size=2, conv_filters=(2,), max_epochs=1,
+                             random_state=0).fit(X, np.arange(8) % 2)
+    assert clf.crop_fraction_ == expected
+    explicit = SequenceClassifier(hidden_size=2, conv_filters=(2,), max_epochs=1,
+                                  crop_fraction=0.5).fit(X, np.arange(8) % 2)
+    assert explicit.crop_fraction_ == 0.5
+
+
+@pytest.mark.parametrize("crop_fraction", [0, 1.5, -0.2, "half"])
+def test_bad_crop_fraction_is_refused_by_name(crop_fraction):
+    X, y = make_car_sequences(n_samples=20, random_state=0)
+    with pytest.raises(ValueError, match="crop_fraction"):
+        SequenceClassifier(max_epochs=1, crop_fraction=crop_fraction).fit(X, y)

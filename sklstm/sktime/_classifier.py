@@ -38,10 +38,10 @@ class SequenceClassifier(BaseClassifier):
     Parameters
     ----------
     architecture, hidden_size, num_layers, cell, bidirectional, dropout, dense_size, \
-conv_filters, conv_kernels, max_epochs, batch_size, lr, optimizer, optimizer_params, weight_decay, \
-early_stopping, validation_fraction, patience, clip_grad_norm, lr_schedule, \
-restore_best_weights, class_weight, scaling, scale_input, device, random_state, verbose, callbacks, \
-compile, torch_threads
+conv_filters, conv_kernels, crop_fraction, max_epochs, batch_size, lr, optimizer, \
+optimizer_params, weight_decay, early_stopping, validation_fraction, patience, clip_grad_norm, \
+lr_schedule, restore_best_weights, class_weight, scaling, scale_input, device, random_state, \
+verbose, callbacks, compile, torch_threads
         As in :class:`sklstm.SequenceClassifier`.
 
     Attributes
@@ -90,6 +90,7 @@ compile, torch_threads
         dense_size=None,
         conv_filters=(128, 256, 128),
         conv_kernels="auto",
+        crop_fraction="auto",
         max_epochs=100,
         batch_size=64,
         lr=1e-3,
@@ -121,6 +122,7 @@ compile, torch_threads
         self.dense_size = dense_size
         self.conv_filters = conv_filters
         self.conv_kernels = conv_kernels
+        self.crop_fraction = crop_fraction
         self.max_epochs = max_epochs
         self.batch_size = batch_size
         self.lr = lr
