@@ -27,6 +27,7 @@ from sklstm.datasets import load_car_colors, make_car_sequences
 DATASETS = ["JapaneseVowels", "BasicMotions", "ItalyPowerDemand", "PLAID", "ACSF1", "car"]
 SKLSTM_METHODS = {
     "sklstm defaults": {},
+    "sklstm defaults, no training crops": {"crop_fraction": 1.0},
     "sklstm recurrent (LSTM)": {"architecture": "recurrent"},
     "sklstm recurrent_fcn (LSTM-FCN)": {"architecture": "recurrent_fcn"},
     "sklstm recurrent_fcn (GRU-FCN)": {"architecture": "recurrent_fcn", "cell": "gru"},
