@@ -73,7 +73,7 @@ def _positive_ints(values, name):
 AUTO_SEQUENCE_SCALING_SPREAD = 3.0
 # crop_fraction="auto": training crops of 70% of each sequence (PLAID downsampled by 4: 86.0%
 # uncropped, 88.5% with 0.9, 90.7% and 90.1% with 0.7, 89.9% with 0.5; at full resolution
-# 87.3% -> 92.7%), for sequences of 64 steps or more. Shorter ones are left whole:
+# 87.3% -> 92.2%, four seeds), for sequences of 64 steps or more. Shorter ones are left whole:
 # ItalyPowerDemand (24 hourly steps of a day) falls from 96.4% to 93.3% with 0.7, where the
 # hour is the class; JapaneseVowels (26) and the car (6) are unchanged by crops, BasicMotions
 # (100) and ACSF1 (1,460) stay within their spread of seeds (docs/classification.md).
