@@ -1,6 +1,5 @@
 """Sequence classifier: one label per (possibly variable-length) sequence."""
 
-import warnings
 from numbers import Integral, Real
 
 import numpy as np
@@ -13,7 +12,7 @@ from sklearn.utils.validation import check_consistent_length, column_or_1d
 
 from ._base import TORCH_THREADS_DOC, TRAINING_END_DOC, BaseRecurrent
 from ._modules import RecurrentClassifier
-from ._scaling import GlobalScaling, SequenceScaling
+from ._scaling import GlobalScaling, SequenceScaling, _sequence_deviation
 from ._validation import to_numpy_input
 from .impute import fill_along_time
 
@@ -96,9 +95,7 @@ def amplitude_spread(X3):
     >>> bool(amplitude_spread(X) < 1), bool(amplitude_spread(wide) > 3)
     (True, True)
     """
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN features
-        deviation = np.nanstd(np.asarray(X3, dtype=np.float64), axis=1)
+    deviation = _sequence_deviation(np.asarray(X3))
     spreads = [0.0]
     for column in deviation.T:
         column = column[np.isfinite(column) & (column > 0)]
