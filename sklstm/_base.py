@@ -578,12 +578,16 @@ class BaseRecurrent(BaseEstimator):
             device = resolve_device("auto")
         return 1 if str(device).startswith("cpu") else None
 
-    def _forward(self, X3, lengths=None):
-        """Module outputs for validated windows, in large batches, without autograd."""
-        with torch_threads(self._threads()):
-            return self._forward_blocks(X3, lengths)
+    def _forward(self, X3, lengths=None, view=None):
+        """Module outputs for validated windows, in large batches, without autograd.
 
-    def _forward_blocks(self, X3, lengths):
+        ``view(Xb, lengths_b) -> (Xb, lengths_b)``, if given, changes each scaled block
+        before the network reads it (the classifier's prediction-time crops).
+        """
+        with torch_threads(self._threads()):
+            return self._forward_blocks(X3, lengths, view)
+
+    def _forward_blocks(self, X3, lengths, view=None):
         module, device = self.net_.module_, self.net_.device
         module.eval()
         n = X3.shape[0]
@@ -595,6 +599,8 @@ class BaseRecurrent(BaseEstimator):
             for start in range(0, n, size):
                 xb = to_device_tensor(self.scaling_.transform(X3[start : start + size]), device)
                 lb = None if lengths is None else lengths[start : start + size].to(device)
+                if view is not None:
+                    xb, lb = view(xb, lb)
                 rows = xb.shape[0]
                 extra = -rows % PREDICT_ROW_BLOCK
                 if extra:

@@ -1,5 +1,6 @@
 """Sequence classifier: one label per (possibly variable-length) sequence."""
 
+from functools import partial
 from numbers import Integral, Real
 
 import numpy as np
@@ -12,11 +13,25 @@ from sklearn.utils.validation import check_consistent_length, column_or_1d
 
 from ._base import TORCH_THREADS_DOC, TRAINING_END_DOC, BaseRecurrent
 from ._modules import RecurrentClassifier
+from ._net import spaced_crop
 from ._scaling import GlobalScaling, SequenceScaling, _sequence_deviation
 from ._validation import to_numpy_input
 from .impute import fill_along_time
 
 __all__ = ["SequenceClassifier", "amplitude_spread"]
+
+
+def _softmax(logits):
+    logits = logits - logits.max(axis=1, keepdims=True)
+    proba = np.exp(logits)
+    return proba / proba.sum(axis=1, keepdims=True)
+
+
+def _spaced_crop_view(X, lengths, *, fraction, index, count):
+    """A ``_forward`` view: crop ``index`` of ``count`` of each scaled sequence."""
+    batch = X if lengths is None else {"X": X, "lengths": lengths}
+    cropped = spaced_crop(batch, fraction, index, count)
+    return cropped["X"], cropped["lengths"]
 
 
 def align_padding(X3):
@@ -78,6 +93,10 @@ AUTO_SEQUENCE_SCALING_SPREAD = 3.0
 # (100) and ACSF1 (1,460) stay within their spread of seeds (docs/classification.md).
 AUTO_CROP_FRACTION = 0.7
 AUTO_CROP_MIN_STEPS = 64
+# test_crops="auto": a model trained on crops predicts the average of the whole sequence and
+# this many evenly spaced crops of it, each of the fraction midway between the training crops
+# and the whole (0.85 for crops of 0.7). Measured in docs/classification.md.
+AUTO_TEST_CROPS = 5
 
 
 def amplitude_spread(X3):
@@ -152,6 +171,14 @@ class SequenceClassifier(ClassifierMixin, BaseRecurrent):
         no cropping. "auto": 0.7 when the longest training sequence has 64 steps or more,
         else 1.0 (short series are often one fixed span, such as the 24 hours of a day,
         where the position carries the class); ``crop_fraction_`` says which.
+    test_crops : "auto" or int >= 0, default="auto"
+        Test-time augmentation for a model trained on crops: the predicted probabilities are
+        the mean of the whole sequence's and those of this many evenly spaced crops of it
+        (the first at its start, the last at its end), each of the fraction midway between
+        the training crops and the whole (0.85 for ``crop_fraction_=0.7``), cut after the
+        input scaling as in training. 0: the whole sequence alone. "auto": 5 when training
+        used crops (``crop_fraction_ < 1``), else 0. No effect on a model trained without
+        crops; read only at prediction, so it can be changed on a fitted model.
     max_epochs : int, default=100
         Maximum passes over the training sequences.
     batch_size : int, default=64
@@ -245,6 +272,7 @@ class SequenceClassifier(ClassifierMixin, BaseRecurrent):
         "class_weight": [dict, StrOptions({"balanced"}), None],
         "scaling": [StrOptions({"auto", "global", "sequence", "both"})],
         "crop_fraction": [StrOptions({"auto"}), Interval(Real, 0, 1, closed="right")],
+        "test_crops": [StrOptions({"auto"}), Interval(Integral, 0, None, closed="left")],
     }
 
     _onnx_kind = "classifier"
@@ -262,6 +290,7 @@ class SequenceClassifier(ClassifierMixin, BaseRecurrent):
         conv_filters=(128, 256, 128),
         conv_kernels="auto",
         crop_fraction="auto",
+        test_crops="auto",
         max_epochs=100,
         batch_size=64,
         lr=1e-3,
@@ -295,6 +324,7 @@ class SequenceClassifier(ClassifierMixin, BaseRecurrent):
         self.conv_filters = conv_filters
         self.conv_kernels = conv_kernels
         self.crop_fraction = crop_fraction
+        self.test_crops = test_crops
         self.max_epochs = max_epochs
         self.batch_size = batch_size
         self.lr = lr
@@ -488,10 +518,33 @@ class SequenceClassifier(ClassifierMixin, BaseRecurrent):
         """
         self._check_fitted()
         X3, lengths = self._prepare_X(X, reset=False)
-        logits = self._forward(X3, lengths)
-        logits -= logits.max(axis=1, keepdims=True)
-        proba = np.exp(logits)
-        return proba / proba.sum(axis=1, keepdims=True)
+        proba = _softmax(self._forward(X3, lengths))
+        count, fraction = self._test_crop_plan()
+        for index in range(count):
+            view = partial(_spaced_crop_view, fraction=fraction, index=index, count=count)
+            proba += _softmax(self._forward(X3, lengths, view))
+        return proba / (count + 1)
+
+    def _test_crop_plan(self):
+        """``(count, fraction)`` of the prediction-time crops (count 0: whole sequences)."""
+        trained = float(getattr(self, "crop_fraction_", 1.0))
+        if trained >= 1:
+            return 0, 1.0
+        count = AUTO_TEST_CROPS if self.test_crops == "auto" else int(self.test_crops)
+        return count, (1 + trained) / 2
+
+    def to_onnx(self, path):
+        count, fraction = self._test_crop_plan()
+        if count:
+            raise NotImplementedError(
+                f"to_onnx exports predictions of whole sequences; this model averages them "
+                f"with {count} crops of {fraction:g} of each sequence (test_crops="
+                f"{self.test_crops!r}, trained on crops of {self.crop_fraction_:g}). Export "
+                "it after clf.set_params(test_crops=0) to serve whole-sequence predictions."
+            )
+        return super().to_onnx(path)
+
+    to_onnx.__doc__ = BaseRecurrent.to_onnx.__doc__
 
     def predict(self, X):
         """Most probable label of each sequence.

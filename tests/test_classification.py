@@ -313,7 +313,35 @@ def test_random_crop_keeps_a_contiguous_span_of_each_sequences_real_steps():
     assert starts == {0, 1, 2, 3, 4, 5}
 
 
-def test_training_batches_are_crops_and_prediction_reads_whole_sequences(monkeypatch):
+def test_spaced_crops_run_evenly_from_the_first_to_the_last_real_step():
+    import torch
+
+    from sklstm._net import spaced_crop
+
+    lengths = torch.tensor([10, 4, 1, 7])
+    X = torch.arange(40, dtype=torch.float32).reshape(4, 10, 1) % 10
+    X[torch.arange(10)[None, :] >= lengths[:, None]] = float("nan")
+    for count in (1, 2, 5):
+        starts = []
+        for index in range(count):
+            crop = spaced_crop({"X": X, "lengths": lengths}, 0.5, index, count)
+            np.testing.assert_array_equal(crop["lengths"], [5, 2, 1, 4])
+            for i, kept in enumerate(crop["lengths"].tolist()):
+                values = crop["X"][i, :kept, 0].numpy()
+                np.testing.assert_array_equal(values, values[0] + np.arange(kept))
+                assert torch.isnan(crop["X"][i, kept:]).all()
+            starts.append(crop["X"][:, 0, 0].tolist())
+        if count == 1:  # the middle (rounded half to even)
+            assert starts == [[2, 1, 0, 2]]
+        else:  # the first at the start, the last ending at the last real step
+            assert starts[0] == [0, 0, 0, 0] and starts[-1] == [5, 2, 0, 3]
+            assert np.all(np.diff(np.array(starts), axis=0) >= 0)
+    # Equal-length input (no lengths): every step is real.
+    crop = spaced_crop(X[:1, :4], 0.5, 1, 2)
+    assert crop["lengths"].tolist() == [2] and crop["X"][0, :2, 0].tolist() == [2.0, 3.0]
+
+
+def test_training_batches_are_crops_and_prediction_reads_whole_sequences_and_spaced_crops(monkeypatch):
     from sklstm._modules import RecurrentClassifier
 
     rng = np.random.default_rng(0)
@@ -333,9 +361,16 @@ def test_training_batches_are_crops_and_prediction_reads_whole_sequences(monkeyp
     assert clf.crop_fraction_ == 0.7  # "auto": sequences of 64 steps or more
     real = {len(s) for s in sequences}
     assert seen[True] and seen[True] <= {int(np.ceil(0.7 * n)) for n in real}
+    # Prediction reads the whole sequences and (test_crops="auto") 5 crops of 85% of each.
     seen[False].clear()
     clf.predict(X)
+    assert seen[False] == real | {int(np.ceil(0.85 * n)) for n in real}
+    seen[False].clear()
+    whole = clf.set_params(test_crops=0).predict_proba(X)
     assert seen[False] == real
+    averaged = clf.set_params(test_crops="auto").predict_proba(X)
+    np.testing.assert_allclose(averaged.sum(axis=1), 1.0)
+    assert not np.allclose(averaged, whole)
     # Turned off, training sees the whole sequences (warm start: not a change of structure).
     seen[True].clear()
     clf.set_params(crop_fraction=1.0, warm_start=True, max_epochs=1).fit(X, y)

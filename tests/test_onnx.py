@@ -87,3 +87,16 @@ def test_multifeature_and_string_label_models_export(tmp_path):
     clf = SequenceClassifier(architecture="recurrent", hidden_size=8, max_epochs=2,
                              random_state=0).fit(Xc, yc)
     _assert_matches(_session(clf, tmp_path), clf, Xc, proba=True)
+
+
+def test_classifier_averaging_test_crops_is_refused_until_they_are_turned_off(tmp_path):
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(40, 80, 1)) + (np.arange(40) % 2)[:, None, None]
+    y = np.arange(40) % 2
+    clf = SequenceClassifier(hidden_size=4, conv_filters=(4, 4), max_epochs=2,
+                             random_state=0).fit(X, y)
+    assert clf.crop_fraction_ == 0.7  # 80 steps: training crops, so test crops by default
+    with pytest.raises(NotImplementedError, match="test_crops=0"):
+        clf.to_onnx(tmp_path / "model.onnx")
+    # Whole-sequence predictions export and match predict_proba with test_crops=0.
+    _assert_matches(_session(clf.set_params(test_crops=0), tmp_path), clf, X, proba=True)

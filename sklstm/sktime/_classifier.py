@@ -38,7 +38,7 @@ class SequenceClassifier(BaseClassifier):
     Parameters
     ----------
     architecture, hidden_size, num_layers, cell, bidirectional, dropout, dense_size, \
-conv_filters, conv_kernels, crop_fraction, max_epochs, batch_size, lr, optimizer, \
+conv_filters, conv_kernels, crop_fraction, test_crops, max_epochs, batch_size, lr, optimizer, \
 optimizer_params, weight_decay, early_stopping, validation_fraction, patience, clip_grad_norm, \
 lr_schedule, restore_best_weights, class_weight, scaling, scale_input, device, random_state, \
 verbose, callbacks, compile, torch_threads
@@ -91,6 +91,7 @@ verbose, callbacks, compile, torch_threads
         conv_filters=(128, 256, 128),
         conv_kernels="auto",
         crop_fraction="auto",
+        test_crops="auto",
         max_epochs=100,
         batch_size=64,
         lr=1e-3,
@@ -123,6 +124,7 @@ verbose, callbacks, compile, torch_threads
         self.conv_filters = conv_filters
         self.conv_kernels = conv_kernels
         self.crop_fraction = crop_fraction
+        self.test_crops = test_crops
         self.max_epochs = max_epochs
         self.batch_size = batch_size
         self.lr = lr
