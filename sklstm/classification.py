@@ -6,7 +6,11 @@ from numbers import Integral, Real
 import numpy as np
 import torch
 from sklearn.base import ClassifierMixin
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils._param_validation import (
+    Interval,
+    StrOptions,
+    validate_parameter_constraints,
+)
 from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_consistent_length, column_or_1d
@@ -514,7 +518,8 @@ class SequenceClassifier(ClassifierMixin, BaseRecurrent):
         Returns
         -------
         proba : ndarray of shape (n_samples, n_classes)
-            Columns in the order of ``classes_``; rows sum to 1.
+            Columns in the order of ``classes_``; rows sum to 1. For a model trained on
+            crops, the mean over the whole sequence and its test crops (``test_crops``).
         """
         self._check_fitted()
         X3, lengths = self._prepare_X(X, reset=False)
@@ -527,6 +532,11 @@ class SequenceClassifier(ClassifierMixin, BaseRecurrent):
 
     def _test_crop_plan(self):
         """``(count, fraction)`` of the prediction-time crops (count 0: whole sequences)."""
+        # Read at prediction, so possibly set after fit: validated here as fit validates.
+        validate_parameter_constraints(
+            {"test_crops": self._parameter_constraints["test_crops"]},
+            {"test_crops": self.test_crops}, caller_name=type(self).__name__,
+        )
         trained = float(getattr(self, "crop_fraction_", 1.0))
         if trained >= 1:
             return 0, 1.0

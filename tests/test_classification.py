@@ -396,3 +396,16 @@ def test_bad_crop_fraction_is_refused_by_name(crop_fraction):
     X, y = make_car_sequences(n_samples=20, random_state=0)
     with pytest.raises(ValueError, match="crop_fraction"):
         SequenceClassifier(max_epochs=1, crop_fraction=crop_fraction).fit(X, y)
+
+
+@pytest.mark.parametrize("test_crops", [-1, 2.5, "many", None])
+def test_bad_test_crops_are_refused_by_name_in_fit_and_in_predict(test_crops):
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(8, 70, 1)), np.arange(8) % 2
+    with pytest.raises(ValueError, match="test_crops"):
+        SequenceClassifier(max_epochs=1, test_crops=test_crops).fit(X, y)
+    # Read at prediction, so a value set after fit is checked there too.
+    clf = SequenceClassifier(hidden_size=2, conv_filters=(2,), max_epochs=1).fit(X, y)
+    clf.set_params(test_crops=test_crops)
+    with pytest.raises(ValueError, match="test_crops"):
+        clf.predict_proba(X)
