@@ -409,3 +409,18 @@ def test_bad_test_crops_are_refused_by_name_in_fit_and_in_predict(test_crops):
     clf.set_params(test_crops=test_crops)
     with pytest.raises(ValueError, match="test_crops"):
         clf.predict_proba(X)
+
+
+def test_test_crops_survive_save_and_load(tmp_path):
+    from sklstm import load
+
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(30, 70, 1)) + (np.arange(30) % 2)[:, None, None], np.arange(30) % 2
+    clf = SequenceClassifier(hidden_size=4, conv_filters=(4, 4), max_epochs=2, test_crops=3,
+                             random_state=0).fit(X, y)
+    clf.save(tmp_path / "clf.sklstm")
+    loaded = load(tmp_path / "clf.sklstm")
+    assert loaded.test_crops == 3 and loaded.crop_fraction_ == 0.7
+    np.testing.assert_allclose(loaded.predict_proba(X), clf.predict_proba(X), rtol=1e-6)
+    whole = clf.set_params(test_crops=0).predict_proba(X)
+    assert not np.allclose(loaded.predict_proba(X), whole)
