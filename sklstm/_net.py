@@ -132,13 +132,6 @@ class BatchIterator:
             yield batch
 
 
-def _padded_layout(Xb):
-    """``(X, lengths)`` of a batch in either layout (equal-length batches: every step real)."""
-    if isinstance(Xb, dict):
-        return Xb["X"], Xb["lengths"]
-    return Xb, torch.full((Xb.shape[0],), Xb.shape[1], dtype=torch.int64)
-
-
 def _cut(X, kept, start):
     """Steps ``[start, start + kept)`` of each sequence moved to the front, NaN after them."""
     steps = X.shape[1]
@@ -146,13 +139,18 @@ def _cut(X, kept, start):
     index = (start[:, None] + positions[None, :]).clamp(max=steps - 1).to(X.device)
     cropped = torch.gather(X, 1, index[:, :, None].expand(-1, -1, X.shape[2]))
     outside = (positions[None, :] >= kept[:, None]).to(X.device)
-    return {"X": cropped.masked_fill(outside[:, :, None], float("nan")),
-            "lengths": kept.to(X.device)}
+    return cropped.masked_fill(outside[:, :, None], float("nan")), kept.to(X.device)
 
 
-def crop_lengths(lengths, fraction):
-    """Steps a crop of ``fraction`` keeps of each sequence: ``ceil(fraction * length)``, >= 1."""
-    return torch.clamp(torch.ceil(lengths.cpu().long().double() * fraction).long(), min=1)
+def _crop_plan(X, lengths, fraction):
+    """Real steps of each sequence and the ``ceil(fraction * length)`` (>= 1) a crop keeps.
+
+    ``lengths`` None: an equal-length batch, every step real.
+    """
+    if lengths is None:
+        lengths = torch.full((X.shape[0],), X.shape[1], dtype=torch.int64)
+    lengths = lengths.cpu().long()
+    return lengths, torch.clamp(torch.ceil(lengths.double() * fraction).long(), min=1)
 
 
 def random_crop(Xb, yb, fraction, generator):
@@ -164,24 +162,24 @@ def random_crop(Xb, yb, fraction, generator):
     sequences. ``Xb`` is ``(batch, steps, features)`` or ``{"X": ..., "lengths": ...}`` (the
     padded layout); the result is always the padded layout, with the crops' lengths.
     """
-    X, lengths = _padded_layout(Xb)
-    lengths = lengths.cpu().long()
-    kept = crop_lengths(lengths, fraction)
+    X, lengths = (Xb["X"], Xb["lengths"]) if isinstance(Xb, dict) else (Xb, None)
+    lengths, kept = _crop_plan(X, lengths, fraction)
     start = (torch.rand(X.shape[0], generator=generator, dtype=torch.float64)
              * (lengths - kept + 1)).long()
-    return _cut(X, kept, start), yb
+    cropped, kept = _cut(X, kept, start)
+    return {"X": cropped, "lengths": kept}, yb
 
 
-def spaced_crop(Xb, fraction, index, count):
+def spaced_crop(X, lengths, *, fraction, index, count):
     """Crop ``index`` of ``count`` evenly spaced crops of ``fraction`` of each sequence.
 
     The prediction-time counterpart of :func:`random_crop`: the first crop starts at the
     sequence's first step, the last ends at its last real step, the others lie evenly
-    between (one crop: the middle). Same layouts as :func:`random_crop`.
+    between (one crop: the middle). ``X`` is ``(batch, steps, features)``, ``lengths`` the
+    real steps of each sequence (None: all); returns the crops and their lengths, in the
+    form of a view of ``BaseRecurrent._forward``.
     """
-    X, lengths = _padded_layout(Xb)
-    lengths = lengths.cpu().long()
-    kept = crop_lengths(lengths, fraction)
+    lengths, kept = _crop_plan(X, lengths, fraction)
     share = 0.5 if count == 1 else index / (count - 1)
     start = torch.round((lengths - kept).double() * share).long()
     return _cut(X, kept, start)

@@ -31,13 +31,6 @@ def _softmax(logits):
     return proba / proba.sum(axis=1, keepdims=True)
 
 
-def _spaced_crop_view(X, lengths, *, fraction, index, count):
-    """A ``_forward`` view: crop ``index`` of ``count`` of each scaled sequence."""
-    batch = X if lengths is None else {"X": X, "lengths": lengths}
-    cropped = spaced_crop(batch, fraction, index, count)
-    return cropped["X"], cropped["lengths"]
-
-
 def align_padding(X3):
     """Move the observed span of each sequence to the front; return ``(X, lengths)``.
 
@@ -528,7 +521,7 @@ class SequenceClassifier(ClassifierMixin, BaseRecurrent):
         proba = _softmax(self._forward(X3, lengths))
         count, fraction = self._test_crop_plan()
         for index in range(count):
-            view = partial(_spaced_crop_view, fraction=fraction, index=index, count=count)
+            view = partial(spaced_crop, fraction=fraction, index=index, count=count)
             proba += _softmax(self._forward(X3, lengths, view))
         return proba / (count + 1)
 

@@ -324,21 +324,21 @@ def test_spaced_crops_run_evenly_from_the_first_to_the_last_real_step():
     for count in (1, 2, 5):
         starts = []
         for index in range(count):
-            crop = spaced_crop({"X": X, "lengths": lengths}, 0.5, index, count)
-            np.testing.assert_array_equal(crop["lengths"], [5, 2, 1, 4])
-            for i, kept in enumerate(crop["lengths"].tolist()):
-                values = crop["X"][i, :kept, 0].numpy()
+            crop, kept_steps = spaced_crop(X, lengths, fraction=0.5, index=index, count=count)
+            np.testing.assert_array_equal(kept_steps, [5, 2, 1, 4])
+            for i, kept in enumerate(kept_steps.tolist()):
+                values = crop[i, :kept, 0].numpy()
                 np.testing.assert_array_equal(values, values[0] + np.arange(kept))
-                assert torch.isnan(crop["X"][i, kept:]).all()
-            starts.append(crop["X"][:, 0, 0].tolist())
+                assert torch.isnan(crop[i, kept:]).all()
+            starts.append(crop[:, 0, 0].tolist())
         if count == 1:  # the middle (rounded half to even)
             assert starts == [[2, 1, 0, 2]]
         else:  # the first at the start, the last ending at the last real step
             assert starts[0] == [0, 0, 0, 0] and starts[-1] == [5, 2, 0, 3]
             assert np.all(np.diff(np.array(starts), axis=0) >= 0)
     # Equal-length input (no lengths): every step is real.
-    crop = spaced_crop(X[:1, :4], 0.5, 1, 2)
-    assert crop["lengths"].tolist() == [2] and crop["X"][0, :2, 0].tolist() == [2.0, 3.0]
+    crop, kept_steps = spaced_crop(X[:1, :4], None, fraction=0.5, index=1, count=2)
+    assert kept_steps.tolist() == [2] and crop[0, :2, 0].tolist() == [2.0, 3.0]
 
 
 def test_training_batches_are_crops_and_prediction_reads_whole_sequences_and_spaced_crops(monkeypatch):
