@@ -8,7 +8,7 @@ from .persistence import load
 from .seasonal import Deseasonalizer
 from .windowing import Sequences, SequenceWindower, make_sequences, pad_sequences
 
-__version__ = "0.1.0"
+from ._version import __version__
 
 __all__ = [
     "add_calendar_features",

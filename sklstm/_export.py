@@ -1,8 +1,8 @@
 """Export a fitted estimator as an ONNX graph that serves without PyTorch.
 
-The graph holds the whole prediction: the input scaling (global statistics, or each
-window's own under ``scaling="window"``), the network, and the mapping of its outputs back to
-the user's units (forecasters) or to class probabilities (classifier). The scaling is done in
+The graph holds the whole prediction: the input scaling (the torch form of the fitted
+``Scaling``, whichever it is), the network, and the mapping of its outputs back to the
+user's units (forecasters) or to class probabilities (classifier). The scaling is done in
 float64 inside the graph, as ``predict`` does it, so that outputs match ``predict`` to float32
 rounding of the network itself.
 """
@@ -13,103 +13,40 @@ import io
 import logging
 import warnings
 
-import numpy as np
 import torch
 from torch import nn
 
-from ._scaling import GlobalScaling, TargetTransform, WindowScaling
 
 INPUT_NAME = "X"
 OPSET = 17
 
 
 class ServingGraph(nn.Module):
-    """Scaling + network + output mapping of a fitted estimator, as one torch module."""
+    """Scaling + network + output mapping of a fitted estimator, as one torch module.
+
+    The scaling's own torch form (``Scaling.torch_form``) encodes the input and decodes the
+    network's outputs; this class only chains them around the network.
+    """
 
     def __init__(self, estimator, kind):
         super().__init__()
         self.network = copy.deepcopy(estimator.net_.module_).to("cpu").float().eval()
         self.kind = kind
-        scaling = estimator.scaling_
-        # log_transform / difference of the target feature, before the scaling.
-        self.transform = isinstance(scaling, TargetTransform)
-        if self.transform:
-            self.log, self.difference = scaling.log, scaling.difference
-            self.transformed_feature = scaling.target_feature
-            scaling = scaling.inner
-        self.window = isinstance(scaling, WindowScaling)
-        if self.window:
-            self.target_feature = scaling.target_feature
-            floor = getattr(scaling, "floor", None)
-            self.has_floor = floor is not None
-            if self.has_floor:
-                self.register_buffer("floor", torch.as_tensor(floor, dtype=torch.float64))
-            covariates = getattr(scaling, "covariate_mean", None)
-            self.has_covariates = covariates is not None and len(covariates) > 1
-            if self.has_covariates:  # the other features: training statistics, as WindowScaling
-                others = np.arange(len(covariates)) != scaling.target_feature
-                self.register_buffer("others", torch.as_tensor(others))
-                self.register_buffer("covariate_mean",
-                                     torch.as_tensor(covariates, dtype=torch.float64))
-                self.register_buffer("covariate_scale",
-                                     torch.as_tensor(scaling.covariate_scale, dtype=torch.float64))
-        elif isinstance(scaling, GlobalScaling):
-            as64 = lambda v: torch.as_tensor(v, dtype=torch.float64)  # noqa: E731
-            self.register_buffer("input_mean", as64(scaling.input_mean))
-            self.register_buffer("input_scale", as64(scaling.input_scale))
-            self.register_buffer("target_mean", as64(scaling.target_mean))
-            self.register_buffer("target_scale", as64(scaling.target_scale))
-        else:
+        try:
+            self.scaling = estimator.scaling_.torch_form()
+        except NotImplementedError as error:
             raise NotImplementedError(
-                f"to_onnx exports global and per-window scaling; this model was fitted with "
-                f"scaling={getattr(estimator, 'scaling', None)!r} ({type(scaling).__name__}). "
-                "Refit it with scaling='global' to export it."
-            )
-
-    def _transformed(self, x):
-        """As TargetTransform: the target feature's log and/or differences, and its last value."""
-        f = self.transformed_feature
-        column = x[:, :, f : f + 1]
-        if self.log:
-            column = torch.log(column)
-        last = column[:, -1, :]
-        if self.difference:
-            column = column - torch.cat([column[:, :1], column[:, :-1]], dim=1)
-        return torch.cat([x[:, :, :f], column, x[:, :, f + 1 :]], dim=2), last
+                f"{error} This model was fitted with scaling="
+                f"{getattr(estimator, 'scaling', None)!r}; refit it with another scaling "
+                "to export it."
+            ) from None
 
     def forward(self, X):
-        x = X.to(torch.float64)
-        if self.transform:
-            x, last = self._transformed(x)
-        out = self._scaled_forward(x)
-        if self.kind == "forecaster" and self.transform:
-            if self.difference:
-                out = last + torch.cumsum(out, dim=1)
-            if self.log:
-                out = torch.exp(out)
-        return out
-
-    def _scaled_forward(self, x):
-        if self.window:
-            loc = x[:, -1:, :]
-            deviation = x.std(dim=1, unbiased=False, keepdim=True)
-            if self.has_floor:  # as WindowScaling: at least a share of the training median
-                scale = torch.maximum(deviation, self.floor)
-            else:
-                scale = torch.where(deviation > 0, deviation, torch.ones_like(deviation))
-            if self.has_covariates:
-                loc = torch.where(self.others, self.covariate_mean, loc)
-                scale = torch.where(self.others, self.covariate_scale, scale)
-            scaled = (x - loc) / scale
-        else:
-            scaled = (x - self.input_mean) / self.input_scale
+        scaled, context = self.scaling.encode(X.to(torch.float64))
         out = self.network(scaled.to(torch.float32)).to(torch.float64)
         if self.kind == "classifier":
             return torch.softmax(out, dim=1)
-        if self.window:
-            feature = self.target_feature
-            return out * scale[:, 0, feature : feature + 1] + loc[:, 0, feature : feature + 1]
-        return out * self.target_scale + self.target_mean
+        return self.scaling.decode(out, context)
 
 
 def export_onnx(estimator, path, kind, dynamic_time):
@@ -152,7 +89,7 @@ def _add_metadata(path, estimator, kind):
 
     import onnx
 
-    from . import __version__
+    from ._version import __version__
 
     model = onnx.load(str(path))
     info = {"sklstm_version": __version__, "estimator": type(estimator).__name__,

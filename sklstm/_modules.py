@@ -8,11 +8,13 @@ import torch
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence
 
-_CELLS = {"lstm": nn.LSTM, "gru": nn.GRU}
+# cell="lstm", ...: every recurrent layer of sklstm is one of these (batch_first torch RNNs
+# returning (output, h_n) or (output, (h_n, c_n))); adding a cell is one line here.
+CELLS = {"lstm": nn.LSTM, "gru": nn.GRU}
 
 
 def _make_rnn(cell, input_size, hidden_size, num_layers, bidirectional, dropout):
-    return _CELLS[cell](
+    return CELLS[cell](
         input_size=input_size,
         hidden_size=hidden_size,
         num_layers=num_layers,

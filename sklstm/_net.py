@@ -97,19 +97,19 @@ class BatchIterator:
     Parameters (skorch routes them as ``iterator_train__*`` / ``iterator_valid__*``):
     ``batch_size``; ``shuffle``; ``seed`` of the shuffling generator; ``eval_elements``:
     enlarge batches to about this many input elements (for validation, where batch size does
-    not change the result); ``crop_fraction``: below 1, each sequence of a shuffled batch is
-    a random contiguous crop of that fraction of its real steps (:func:`random_crop`).
+    not change the result); ``augment``: None, or ``augment(Xb, yb, generator) -> (Xb, yb)``
+    applied to every shuffled batch (the classifier's random crops, ``_augment``).
     """
 
     def __init__(self, dataset, batch_size, shuffle=False, seed=0, eval_elements=None,
-                 crop_fraction=1.0):
+                 augment=None):
         self.dataset = dataset
         if eval_elements:
             step_elements = max(1, int(np.prod(dataset.X.shape[1:])))
             batch_size = max(batch_size, eval_elements // step_elements)
         self.batch_size = batch_size
         self.generator = torch.Generator().manual_seed(int(seed)) if shuffle else None
-        self.crop_fraction = crop_fraction
+        self.augment = augment
 
     def __len__(self):
         return -(-len(self.dataset) // self.batch_size)
@@ -127,62 +127,9 @@ class BatchIterator:
             order = order.to(data.X.device)
         for i in range(0, n, size):
             batch = data.batch(order[i : i + size])
-            if self.crop_fraction < 1:
-                batch = random_crop(*batch, self.crop_fraction, self.generator)
+            if self.augment is not None:
+                batch = self.augment(*batch, self.generator)
             yield batch
-
-
-def _cut(X, kept, start):
-    """Steps ``[start, start + kept)`` of each sequence moved to the front, NaN after them."""
-    steps = X.shape[1]
-    positions = torch.arange(steps)
-    index = (start[:, None] + positions[None, :]).clamp(max=steps - 1).to(X.device)
-    cropped = torch.gather(X, 1, index[:, :, None].expand(-1, -1, X.shape[2]))
-    outside = (positions[None, :] >= kept[:, None]).to(X.device)
-    return cropped.masked_fill(outside[:, :, None], float("nan")), kept.to(X.device)
-
-
-def _crop_plan(X, lengths, fraction):
-    """Real steps of each sequence and the ``ceil(fraction * length)`` (>= 1) a crop keeps.
-
-    ``lengths`` None: an equal-length batch, every step real.
-    """
-    if lengths is None:
-        lengths = torch.full((X.shape[0],), X.shape[1], dtype=torch.int64)
-    lengths = lengths.cpu().long()
-    return lengths, torch.clamp(torch.ceil(lengths.double() * fraction).long(), min=1)
-
-
-def random_crop(Xb, yb, fraction, generator):
-    """A random contiguous ``fraction`` of each sequence's real steps, moved to the front.
-
-    Window slicing (Le Guennec et al. 2016): a batch shows each sequence as a crop of
-    ``ceil(fraction * length)`` steps starting anywhere in it, the rest NaN padding, so that
-    a classifier learns the pattern wherever it sits rather than the training set's exact
-    sequences. ``Xb`` is ``(batch, steps, features)`` or ``{"X": ..., "lengths": ...}`` (the
-    padded layout); the result is always the padded layout, with the crops' lengths.
-    """
-    X, lengths = (Xb["X"], Xb["lengths"]) if isinstance(Xb, dict) else (Xb, None)
-    lengths, kept = _crop_plan(X, lengths, fraction)
-    start = (torch.rand(X.shape[0], generator=generator, dtype=torch.float64)
-             * (lengths - kept + 1)).long()
-    cropped, kept = _cut(X, kept, start)
-    return {"X": cropped, "lengths": kept}, yb
-
-
-def spaced_crop(X, lengths, *, fraction, index, count):
-    """Crop ``index`` of ``count`` evenly spaced crops of ``fraction`` of each sequence.
-
-    The prediction-time counterpart of :func:`random_crop`: the first crop starts at the
-    sequence's first step, the last ends at its last real step, the others lie evenly
-    between (one crop: the middle). ``X`` is ``(batch, steps, features)``, ``lengths`` the
-    real steps of each sequence (None: all); returns the crops and their lengths, in the
-    form of a view of ``BaseRecurrent._forward``.
-    """
-    lengths, kept = _crop_plan(X, lengths, fraction)
-    share = 0.5 if count == 1 else index / (count - 1)
-    start = torch.round((lengths - kept).double() * share).long()
-    return _cut(X, kept, start)
 
 
 class LatestSplit:

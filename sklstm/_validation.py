@@ -9,57 +9,15 @@ import numbers
 import sys
 
 import numpy as np
+import pandas as pd
 import scipy.sparse as sp
 from sklearn.utils.validation import _check_feature_names, check_array
+
+from ._time import check_time_index
 
 FLOAT_DTYPES = (np.float64, np.float32)
 # The networks compute in float32: larger magnitudes become infinity on the device.
 FLOAT32_MAX = float(np.finfo(np.float32).max)
-
-
-class WindowArray(np.ndarray):
-    """A plain ndarray (usually a read-only view of windows) that remembers its column names.
-
-    ``make_sequences`` labels its windows with the series' columns so that an estimator can
-    record them in ``fit`` and ``forecast`` can refuse a series whose columns differ. Every
-    numpy operation treats it as an ordinary array; the names are dropped as soon as the
-    feature axis no longer matches them.
-    """
-
-    feature_names = None
-    # Position of the forecast target among the features (``make_sequences(target=...)``).
-    target_position = None
-
-    def __array_finalize__(self, obj):
-        self.feature_names = getattr(obj, "feature_names", None)
-        self.target_position = getattr(obj, "target_position", None)
-
-    def __repr__(self):
-        return repr(self.view(np.ndarray))
-
-    def __reduce__(self):
-        constructor, args, state = super().__reduce__()
-        return constructor, args, (state, self.feature_names, self.target_position)
-
-    def __setstate__(self, state):
-        array_state, self.feature_names, self.target_position = state
-        super().__setstate__(array_state)
-
-
-def window_feature_names(X):
-    """Column names carried by windows from ``make_sequences``, when they still fit X."""
-    names = getattr(X, "feature_names", None)
-    if names is None or getattr(X, "ndim", 0) != 3 or len(names) != X.shape[2]:
-        return None
-    return names
-
-
-def window_target_position(X):
-    """Position of the target feature carried by windows from ``make_sequences``, if valid."""
-    position = getattr(X, "target_position", None)
-    if position is None or getattr(X, "ndim", 0) != 3 or not 0 <= position < X.shape[2]:
-        return None
-    return position
 
 
 def check_float32_range(X, name, parts=None):
@@ -299,3 +257,87 @@ def check_int_param(value, name, *, min_value=1, allow_none=False):
     if value < min_value:
         raise ValueError(f"{name} must be an integer >= {min_value}; got {value!r}.")
     return int(value)
+
+
+def series_values(series, name):
+    """Return ``(values_2d, index, columns)`` of a Series/DataFrame/array, refusing bad input.
+
+    A pandas index must satisfy the time-order contract (sorted, no duplicates); ``columns``
+    is None for arrays (their columns are positions, not names).
+    """
+    series = to_numpy_input(series)
+    if isinstance(series, pd.Series):
+        index, columns, values = series.index, [series.name], series.to_numpy()
+    elif isinstance(series, pd.DataFrame):
+        index, columns = series.index, list(series.columns)
+        values = series.to_numpy()
+        if values.dtype == object:
+            non_numeric = [c for c, t in series.dtypes.items() if not pd.api.types.is_numeric_dtype(t)]
+            raise TypeError(
+                f"{name} must hold numbers; columns {non_numeric[:5]} are not numeric. "
+                "Convert or drop them first."
+            )
+    else:
+        values = np.asarray(as_rectangular(
+            series, name, "give a rectangular array of shape (n_times,) or "
+            "(n_times, n_features)."))
+        index, columns = None, None
+    if index is not None:
+        check_time_index(index, name)
+    if values.dtype.kind not in "biuf":
+        raise TypeError(
+            f"{name} must hold numbers; got dtype {values.dtype} (shape {values.shape}). "
+            "Convert or drop non-numeric columns first."
+        )
+    if values.ndim == 1:
+        values = values[:, np.newaxis]
+    if values.ndim != 2:
+        raise ValueError(
+            f"{name} must be 1-D (a series) or 2-D (time x features); got {values.ndim}-D "
+            f"with shape {values.shape}."
+        )
+    if values.shape[0] == 0 or values.shape[1] == 0:
+        raise ValueError(f"{name} is empty (shape {values.shape}); it needs at least one value.")
+    if values.dtype.kind != "f":
+        values = values.astype(np.float64)
+    if np.isinf(values).any():
+        raise ValueError(
+            f"{name} contains infinity at position(s) "
+            f"{np.flatnonzero(np.isinf(values).any(axis=1))[:5].tolist()}; replace it first."
+        )
+    return values, index, columns
+
+
+def validate_forecast_targets(estimator, y, n_samples):
+    """A forecaster's y: float, ``(n_samples,)`` or ``(n_samples, horizon)``, in float32 range."""
+    if y is None:
+        raise ValueError(
+            f"{type(estimator).__name__} requires y to be passed, but the target y is None."
+        )
+    y = to_numpy_input(y)
+    dtypes = list(y.dtypes) if isinstance(y, pd.DataFrame) else [
+        getattr(y, "dtype", None) or np.asarray(y).dtype]
+    if not all(pd.api.types.is_numeric_dtype(t) for t in dtypes):
+        raise TypeError(
+            f"{type(estimator).__name__}'s y must hold numbers (the values to forecast); got "
+            f"dtype {dtypes[0] if len(dtypes) == 1 else dtypes} with shape {np.shape(y)}. "
+            "Convert it first, e.g. y.astype(float)."
+        )
+    y = check_array(
+        y,
+        ensure_2d=False,
+        dtype=FLOAT_DTYPES,
+        input_name="y",
+        estimator=estimator,
+    )
+    if y.ndim not in (1, 2) or (y.ndim == 2 and y.shape[1] == 0):
+        raise ValueError(
+            f"y must have shape (n_samples,) or (n_samples, horizon); got {y.shape}."
+        )
+    if y.shape[0] != n_samples:
+        raise ValueError(
+            f"X and y hold different numbers of samples: X has {n_samples}, y has "
+            f"{y.shape[0]} (shape {y.shape}). Cut both with make_sequences."
+        )
+    check_float32_range(y, "y")
+    return y

@@ -1,4 +1,13 @@
-"""Sequence classifier: one label per (possibly variable-length) sequence."""
+"""Sequence classifier: one label per (possibly variable-length) sequence.
+
+Its parameters are declared once (``CLASSIFIER_PARAMS``: the shared recurrent ones of
+``_recurrent_params`` and its own below); the training crops and the prediction-time crops
+live in ``_augment``, the padding convention in ``_padding``, the scalings in ``_scaling``.
+
+Why this module is long: about a hundred of its lines are the declaration and documentation
+of the classifier's own parameters, kept beside the class whose behaviour they describe; the
+class itself is under three hundred lines.
+"""
 
 from functools import partial
 from numbers import Integral, Real
@@ -15,53 +24,32 @@ from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_consistent_length, column_or_1d
 
-from ._base import TORCH_THREADS_DOC, TRAINING_END_DOC, BaseRecurrent
+from ._augment import (
+    AUTO_CROP_FRACTION,
+    AUTO_CROP_MIN_STEPS,
+    AUTO_TEST_CROPS,
+    RandomCrops,
+    spaced_crop,
+    training_crop_fraction,
+)
+from ._base import BaseRecurrent
+from ._components import choices
 from ._modules import RecurrentClassifier
-from ._net import spaced_crop
-from ._scaling import GlobalScaling, SequenceScaling, _sequence_deviation
+from ._padding import align_padding
+from ._params import IntInterval, Param, ParamSet, declare
+from ._recurrent_params import NETWORK, RUNTIME, SCALE_INPUT, TRAINING
+from ._scaling import scaling_choices, scaling_doc, sequence_deviation
 from ._validation import to_numpy_input
-from .impute import fill_along_time
 
-__all__ = ["SequenceClassifier", "amplitude_spread"]
+__all__ = ["CLASSIFIER_PARAMS", "SequenceClassifier", "amplitude_spread"]
+
+_CLASSIFIER_SCALINGS = scaling_choices("classifier")
 
 
 def _softmax(logits):
     logits = logits - logits.max(axis=1, keepdims=True)
     proba = np.exp(logits)
     return proba / proba.sum(axis=1, keepdims=True)
-
-
-def align_padding(X3):
-    """Move the observed span of each sequence to the front; return ``(X, lengths)``.
-
-    Variable-length sequences come padded with NaN at the end or at the start: the steps
-    before the first and after the last step with any observed feature are padding.
-    Missing values inside the observed span are carried forward from the previous
-    observation of that feature (backward for a leading gap), as a held sensor reading.
-    ``lengths`` is None when no sequence is padded.
-    """
-    missing = np.isnan(X3)
-    if not missing.any():
-        return X3, None
-    observed = ~missing.all(axis=2)
-    n_timesteps = X3.shape[1]
-    if not observed.any(axis=1).all():
-        raise ValueError(
-            f"sequence(s) {np.flatnonzero(~observed.any(axis=1))[:5].tolist()} of X are all "
-            "NaN; each sequence needs at least one observed step."
-        )
-    first = observed.argmax(axis=1)
-    last = n_timesteps - 1 - observed[:, ::-1].argmax(axis=1)
-    lengths = last - first + 1
-    steps = np.arange(n_timesteps)
-    positions = np.minimum(steps[np.newaxis, :] + first[:, np.newaxis], n_timesteps - 1)
-    aligned = np.take_along_axis(X3, positions[:, :, np.newaxis], axis=1)
-    padding = steps[np.newaxis, :] >= lengths[:, np.newaxis]
-    aligned[padding] = np.nan
-    if np.isnan(aligned[~padding]).any():
-        aligned = fill_along_time(aligned.transpose(1, 0, 2), "ffill").transpose(1, 0, 2)
-        aligned[padding] = np.nan
-    return aligned, (None if (lengths == n_timesteps).all() else lengths)
 
 
 def _positive_ints(values, name):
@@ -82,22 +70,6 @@ def _positive_ints(values, name):
 # BasicMotions 1.9, JapaneseVowels 0.8, the car 0.5, ItalyPowerDemand and ACSF1 0 (the UCR
 # archive ships them z-normalised).
 AUTO_SEQUENCE_SCALING_SPREAD = 3.0
-# crop_fraction="auto": training crops of 70% of each sequence (PLAID downsampled by 4: 86.0%
-# uncropped, 88.5% with 0.9, 90.7% and 90.1% with 0.7, 89.9% with 0.5; at full resolution
-# 87.3% -> 92.2%, four seeds), for sequences of 64 steps or more. Shorter ones are left whole:
-# ItalyPowerDemand (24 hourly steps of a day) falls from 96.4% to 93.3% with 0.7, where the
-# hour is the class; JapaneseVowels (26) and the car (6) are unchanged by crops, BasicMotions
-# (100) and ACSF1 (1,460) stay within their spread of seeds (docs/classification.md).
-AUTO_CROP_FRACTION = 0.7
-AUTO_CROP_MIN_STEPS = 64
-# test_crops="auto": a model trained on crops predicts the average of the whole sequence and
-# this many evenly spaced crops of it, each of the fraction midway between the training crops
-# and the whole (0.85 for crops of 0.7). Paired on the same fits: PLAID 92.1% -> 92.6% (six
-# seeds, gains of 0 to 0.7 points), BasicMotions 98.8% -> 100%, ACSF1 85.5% -> 86.0%; 5 crops
-# chosen over 3 and 9 on PLAID seeds 2 and 3 (docs/classification.md).
-AUTO_TEST_CROPS = 5
-
-
 def amplitude_spread(X3):
     """How many orders of magnitude the sequences' amplitudes span: per feature, log10 of
     the 95th over the 5th percentile of the sequences' (non-zero) standard deviations; the
@@ -113,7 +85,7 @@ def amplitude_spread(X3):
     >>> bool(amplitude_spread(X) < 1), bool(amplitude_spread(wide) > 3)
     (True, True)
     """
-    deviation = _sequence_deviation(np.asarray(X3))
+    deviation = sequence_deviation(np.asarray(X3))
     spreads = [0.0]
     for column in deviation.T:
         column = column[np.isfinite(column) & (column > 0)]
@@ -123,113 +95,76 @@ def amplitude_spread(X3):
     return max(spreads)
 
 
-class SequenceClassifier(ClassifierMixin, BaseRecurrent):
-    __doc__ = (
-        """Recurrent (LSTM or GRU) classifier of sequences.
+CLASSIFIER_PARAMS = (
+    ParamSet(Param(
+        "architecture", "recurrent_fcn", [StrOptions({"recurrent", "recurrent_fcn"})],
+        '{"recurrent_fcn", "recurrent"}',
+        """"recurrent_fcn": LSTM-FCN / GRU-FCN (Karim et al. 2017; the cell chooses which): a
+        fully convolutional branch (Conv1d + BatchNorm + ReLU blocks of ``conv_filters``
+        filters and ``conv_kernels`` widths, global average and max pooling over the real
+        steps; the batch statistics count real steps only) beside the recurrent encoder,
+        both concatenated before the head. The default: it wins the classification
+        benchmark (docs/classification.md). "recurrent": the recurrent encoder's final state
+        alone feeds the dense head."""))
+    + NETWORK
+    + ParamSet(
+        Param("conv_filters", (128, 256, 128), ["array-like"], "tuple of int",
+              """Filters of the convolutional blocks of ``architecture="recurrent_fcn"``, one
+              block per entry."""),
+        Param("conv_kernels", "auto", [StrOptions({"auto"}), "array-like"],
+              '"auto" or tuple of int',
+              """Kernel widths of the convolutional blocks, one per entry of
+              ``conv_filters``. "auto": LSTM-FCN's 8, 5, 3 (then 3), each at most a quarter of
+              the longest training sequence (its real steps, padding not counted; at least
+              1), so that a short sequence is read by kernels that find a pattern anywhere in
+              it rather than only where training showed it."""),
+        Param("crop_fraction", "auto", [StrOptions({"auto"}), Interval(Real, 0, 1, closed="right")],
+              '"auto" or float in (0, 1]',
+              f"""Window slicing (Le Guennec et al. 2016): every training batch shows each
+              sequence as a random contiguous crop of this fraction of its real steps (rounded
+              up), drawn anew each epoch, so that the class is learnt from the pattern
+              wherever it sits rather than from the training set's exact sequences;
+              prediction reads whole sequences. 1.0: no cropping. "auto":
+              {AUTO_CROP_FRACTION} when the longest training sequence has
+              {AUTO_CROP_MIN_STEPS} steps or more, else 1.0 (short series are often one fixed
+              span, such as the 24 hours of a day, where the position carries the class);
+              ``crop_fraction_`` says which."""),
+        Param("test_crops", "auto", [StrOptions({"auto"}), IntInterval(0, None, closed="left")],
+              '"auto" or int >= 0',
+              f"""Test-time augmentation for a model trained on crops: the predicted
+              probabilities are the mean of the whole sequence's and those of this many
+              evenly spaced crops of it (the first at its start, the last at its end), each of
+              the fraction midway between the training crops and the whole (0.85 for
+              ``crop_fraction_=0.7``), cut after the input scaling as in training. 0: the
+              whole sequence alone. "auto": {AUTO_TEST_CROPS} when training used crops
+              (``crop_fraction_ < 1``), else 0. No effect on a model trained without crops;
+              read only at prediction, so it can be changed on a fitted model."""),
+    )
+    + TRAINING
+    + ParamSet(
+        Param("class_weight", None, [dict, StrOptions({"balanced"}), None],
+              'dict, "balanced" or None',
+              """Weights of the classes in the loss: ``{label: weight}``, or "balanced"
+              (inversely proportional to the class frequencies)."""),
+        Param("scaling", "auto", [StrOptions({"auto", *_CLASSIFIER_SCALINGS})],
+              choices({"auto": None, **_CLASSIFIER_SCALINGS}),
+              scaling_doc("classifier") + f"""
+              "auto": "both" when the training sequences' deviations span
+              {AUTO_SEQUENCE_SCALING_SPREAD:g} orders of magnitude or more
+              (:func:`amplitude_spread`: appliance currents, power readings), else "global";
+              ``input_scaling_`` says which."""),
+        SCALE_INPUT,
+    )
+    + RUNTIME
+)
+
+
+@declare(CLASSIFIER_PARAMS, summary="""Recurrent (LSTM or GRU) classifier of sequences.
 
     X is ``(n_samples, n_timesteps, n_features)`` (2-D means one feature). Sequences of
     different lengths are given as NaN padding at the end or at the start; they are packed,
     so the network never reads the padding and the amount of padding changes nothing.
-
-    Parameters
-    ----------
-    architecture : {"recurrent_fcn", "recurrent"}, default="recurrent_fcn"
-        "recurrent_fcn": LSTM-FCN / GRU-FCN (Karim et al. 2017; the cell chooses which): a
-        fully convolutional branch (Conv1d + BatchNorm + ReLU blocks of ``conv_filters``
-        filters and ``conv_kernels`` widths, global average and max pooling over the real
-        steps; the batch statistics count real steps only) beside the recurrent encoder,
-        both concatenated before the head. The
-        default: it wins the classification benchmark (docs/classification.md).
-        "recurrent": the recurrent encoder's final state alone feeds the dense head.
-    hidden_size : int, default=64
-        Units of each recurrent layer (per direction).
-    num_layers : int, default=1
-        Stacked recurrent layers.
-    cell : {"lstm", "gru"}, default="lstm"
-        Recurrent cell.
-    bidirectional : bool, default=False
-        Read each sequence in both directions.
-    dropout : float, default=0.0
-        Dropout on the encoder output (and between stacked layers).
-    dense_size : int or None, default=None
-        Units of an extra dense ReLU layer before the output; None: none.
-    conv_filters : tuple of int, default=(128, 256, 128)
-        Filters of the convolutional blocks of ``architecture="recurrent_fcn"``, one block
-        per entry.
-    conv_kernels : "auto" or tuple of int, default="auto"
-        Kernel widths of the convolutional blocks, one per entry of ``conv_filters``.
-        "auto": LSTM-FCN's 8, 5, 3 (then 3), each at most a quarter of the longest training
-        sequence (its real steps, padding not counted; at least 1), so that a short sequence
-        is read by kernels that find a pattern anywhere in it rather than only where
-        training showed it.
-    crop_fraction : "auto" or float in (0, 1], default="auto"
-        Window slicing (Le Guennec et al. 2016): every training batch shows each sequence as
-        a random contiguous crop of this fraction of its real steps (rounded up), drawn anew
-        each epoch, so that the class is learnt from the pattern wherever it sits rather
-        than from the training set's exact sequences; prediction reads whole sequences. 1.0:
-        no cropping. "auto": 0.7 when the longest training sequence has 64 steps or more,
-        else 1.0 (short series are often one fixed span, such as the 24 hours of a day,
-        where the position carries the class); ``crop_fraction_`` says which.
-    test_crops : "auto" or int >= 0, default="auto"
-        Test-time augmentation for a model trained on crops: the predicted probabilities are
-        the mean of the whole sequence's and those of this many evenly spaced crops of it
-        (the first at its start, the last at its end), each of the fraction midway between
-        the training crops and the whole (0.85 for ``crop_fraction_=0.7``), cut after the
-        input scaling as in training. 0: the whole sequence alone. "auto": 5 when training
-        used crops (``crop_fraction_ < 1``), else 0. No effect on a model trained without
-        crops; read only at prediction, so it can be changed on a fitted model.
-    max_epochs : int, default=100
-        Maximum passes over the training sequences.
-    batch_size : int, default=64
-        Sequences per gradient step.
-    lr : float, default=1e-3
-        Learning rate.
-    optimizer : {"adam", "adamw", "sgd", "rmsprop"} or torch optimizer class, default="adam"
-    optimizer_params : dict or None, default=None
-        Further keyword arguments of the optimizer; ``lr`` and ``weight_decay`` have their
-        own parameters.
-    weight_decay : float, default=0.0
-        L2 penalty passed to the optimizer.
-    early_stopping : "auto" or bool, default="auto"
-        Stop when the loss on the last ``validation_fraction`` of the samples has not improved
-        for ``patience`` epochs, and restore the best weights. "auto": on from 10,000 samples.
-    validation_fraction : float, default=0.1
-        Share of the (last) samples held out for early stopping.
-"""
-        + TRAINING_END_DOC
-        + """    class_weight : dict, "balanced" or None, default=None
-        Weights of the classes in the loss: ``{label: weight}``, or "balanced" (inversely
-        proportional to the class frequencies).
-    scaling : {"auto", "global", "sequence", "both"}, default="auto"
-        "global": standardise each input feature with its training mean and deviation
-        (``scale_input``). "sequence": each sequence by its own mean and deviation, per
-        feature (the UCR archive's z-normalisation: shapes compared whatever their
-        amplitude). "both": the z-normalised values, the globally standardised values and
-        each sequence's scale on a log axis (its standardised log10 deviation, constant
-        along the sequence) side by side (three times the input channels), so that shapes,
-        levels and amplitudes a decade apart are all readable.
-        "auto": "both" when the training sequences' deviations span three orders of
-        magnitude or more (:func:`amplitude_spread` >= 3: appliance currents, power
-        readings), else "global"; ``input_scaling_`` says which.
-    scale_input : bool, default=True
-        Standardise each input feature with its training mean and deviation.
-    device : str, default="cpu"
-        "cpu", "cuda", "cuda:N", "mps" or "auto".
-    random_state : int, RandomState instance or None, default=None
-        Seeds initialisation, shuffling and dropout.
-    verbose : int, default=0
-        0: quiet. 1: one progress line on stderr, rewritten after every epoch (epoch,
-        losses, elapsed time, time left at most). 2 or more: skorch's table of every epoch.
-    callbacks : list of skorch callbacks or None, default=None
-        Passed through to the skorch net.
-    warm_start : bool, default=False
-        Continue from the fitted weights on the next call to ``fit``, with the current
-        training parameters; a change of the network's structure is refused.
-    compile : bool, default=False
-        Run the module through ``torch.compile``.
-"""
-        + TORCH_THREADS_DOC
-        + """
+""", sections="""
     Attributes
     ----------
     classes_ : ndarray of shape (n_classes,)
@@ -260,92 +195,10 @@ class SequenceClassifier(ClassifierMixin, BaseRecurrent):
     >>> X_new, y_new = make_car_sequences(n_samples=300, seq_len=6, random_state=1)
     >>> bool(clf.score(X_new, y_new) > 0.95)
     True
-    """
-    )
-
-    _parameter_constraints = {
-        **BaseRecurrent._parameter_constraints,
-        "architecture": [StrOptions({"recurrent", "recurrent_fcn"})],
-        "conv_filters": ["array-like"],
-        "conv_kernels": [StrOptions({"auto"}), "array-like"],
-        "class_weight": [dict, StrOptions({"balanced"}), None],
-        "scaling": [StrOptions({"auto", "global", "sequence", "both"})],
-        "crop_fraction": [StrOptions({"auto"}), Interval(Real, 0, 1, closed="right")],
-        "test_crops": [StrOptions({"auto"}), Interval(Integral, 0, None, closed="left")],
-    }
-
+""")
+class SequenceClassifier(ClassifierMixin, BaseRecurrent):
+    _scaling_role = "classifier"
     _onnx_kind = "classifier"
-
-    def __init__(
-        self,
-        *,
-        architecture="recurrent_fcn",
-        hidden_size=64,
-        num_layers=1,
-        cell="lstm",
-        bidirectional=False,
-        dropout=0.0,
-        dense_size=None,
-        conv_filters=(128, 256, 128),
-        conv_kernels="auto",
-        crop_fraction="auto",
-        test_crops="auto",
-        max_epochs=100,
-        batch_size=64,
-        lr=1e-3,
-        optimizer="adam",
-        optimizer_params=None,
-        weight_decay=0.0,
-        early_stopping="auto",
-        validation_fraction=0.1,
-        patience=15,
-        clip_grad_norm=1.0,
-        lr_schedule="plateau",
-        restore_best_weights=True,
-        class_weight=None,
-        scaling="auto",
-        scale_input=True,
-        device="cpu",
-        random_state=None,
-        verbose=0,
-        callbacks=None,
-        warm_start=False,
-        compile=False,
-        torch_threads="auto",
-    ):
-        self.architecture = architecture
-        self.hidden_size = hidden_size
-        self.num_layers = num_layers
-        self.cell = cell
-        self.bidirectional = bidirectional
-        self.dropout = dropout
-        self.dense_size = dense_size
-        self.conv_filters = conv_filters
-        self.conv_kernels = conv_kernels
-        self.crop_fraction = crop_fraction
-        self.test_crops = test_crops
-        self.max_epochs = max_epochs
-        self.batch_size = batch_size
-        self.lr = lr
-        self.optimizer = optimizer
-        self.optimizer_params = optimizer_params
-        self.weight_decay = weight_decay
-        self.early_stopping = early_stopping
-        self.validation_fraction = validation_fraction
-        self.patience = patience
-        self.clip_grad_norm = clip_grad_norm
-        self.lr_schedule = lr_schedule
-        self.restore_best_weights = restore_best_weights
-        self.class_weight = class_weight
-        self.scaling = scaling
-        self.scale_input = scale_input
-        self.device = device
-        self.random_state = random_state
-        self.verbose = verbose
-        self.callbacks = callbacks
-        self.warm_start = warm_start
-        self.compile = compile
-        self.torch_threads = torch_threads
 
     # -- hooks ------------------------------------------------------------------------------
     def _module_class(self):
@@ -358,8 +211,7 @@ class SequenceClassifier(ClassifierMixin, BaseRecurrent):
             "architecture": self.architecture,
             "conv_filters": self._conv_filters(),
             "conv_kernels": self._conv_kernels(),
-            "n_features": self.scaling_.n_channels(self._n_step_features)
-            if isinstance(self.scaling_, SequenceScaling) else self._n_step_features,
+            "n_features": self.scaling_.n_channels(self._n_step_features),
         }
 
     def _conv_filters(self):
@@ -404,29 +256,29 @@ class SequenceClassifier(ClassifierMixin, BaseRecurrent):
         )
         return torch.nn.CrossEntropyLoss, {"weight": torch.as_tensor(weights, dtype=torch.float32)}
 
-    def _fit_scaling(self, X3, y):
-        # Sequences are independent here (no overlapping windows): every observed step counts.
-        self.input_scaling_ = self.scaling
-        if self.scaling == "auto":
+    def _scaling_state(self, X3, y):
+        choice = self.scaling
+        if choice == "auto":
             spread = amplitude_spread(X3)
-            self.input_scaling_ = "both" if spread >= AUTO_SEQUENCE_SCALING_SPREAD else "global"
-        if self.input_scaling_ != "global":
-            return SequenceScaling.fit(X3, keep_level=self.input_scaling_ == "both")
-        return GlobalScaling.fit(X3, scale_input=self.scale_input, overlapping=False)
+            choice = "both" if spread >= AUTO_SEQUENCE_SCALING_SPREAD else "global"
+        scaling = _CLASSIFIER_SCALINGS[choice].fit_for(self, X3, y, choice)
+        return {"scaling_": scaling, "input_scaling_": choice}
+
+    def _batch_state(self):
+        longest = getattr(self, "_longest_sequence", self.n_timesteps_in_)
+        return {"crop_fraction_": training_crop_fraction(self.crop_fraction, longest)}
 
     def _train_batch_params(self):
-        self.crop_fraction_ = self.crop_fraction
-        if self.crop_fraction == "auto":
-            longest = getattr(self, "_longest_sequence", self.n_timesteps_in_)
-            self.crop_fraction_ = AUTO_CROP_FRACTION if longest >= AUTO_CROP_MIN_STEPS else 1.0
-        return {"crop_fraction": float(self.crop_fraction_)}
+        fraction = float(self.crop_fraction_)
+        return {"augment": RandomCrops(fraction) if fraction < 1 else None}
 
     def _prepare_X(self, X, reset):
         X3 = self._validate_X(X, reset=reset, allow_nan=True, fixed_timesteps=False)
-        X3, lengths = align_padding(X3)
-        if reset:  # what "auto" kernels follow: real steps, not the width of the padding
-            self._longest_sequence = int(X3.shape[1] if lengths is None else lengths.max())
-        return X3, lengths
+        return align_padding(X3)
+
+    def _input_state(self, X, X3, lengths):
+        # What "auto" kernels and crops follow: real steps, not the width of the padding.
+        return {"_longest_sequence": int(X3.shape[1] if lengths is None else lengths.max())}
 
     def _validate_y(self, y, n_samples):
         if y is None:
@@ -438,19 +290,18 @@ class SequenceClassifier(ClassifierMixin, BaseRecurrent):
         check_classification_targets(y)
         return y
 
-    def _init_targets(self, y, classes):
+    def _target_state(self, y, classes):
         if classes is not None:
             classes = np.unique(column_or_1d(to_numpy_input(classes)))
-            self.classes_ = classes
-            self._check_known_labels(y, "y")
+            self._check_known_labels(y, "y", classes)
         else:
-            self.classes_ = np.unique(y)
-        if len(self.classes_) < 2:
+            classes = np.unique(y)
+        if len(classes) < 2:
             raise ValueError(
                 f"SequenceClassifier needs at least 2 classes in y to learn from; got only one "
-                f"class: {self.classes_.tolist()}."
+                f"class: {classes.tolist()}."
             )
-        self._y_train_labels = y
+        return {"classes_": classes, "_y_train_labels": y}
 
     def _check_targets(self, y, classes):
         if classes is not None:
@@ -492,15 +343,17 @@ class SequenceClassifier(ClassifierMixin, BaseRecurrent):
             )
         return self._partial_fit(X, y, classes=classes)
 
-    def _check_known_labels(self, y, name):
+    def _check_known_labels(self, y, name, classes=None):
+        classes = self.classes_ if classes is None else classes
         try:
-            unseen = np.setdiff1d(np.unique(y), self.classes_)
+            unseen = np.setdiff1d(np.unique(y), classes)
         except TypeError:  # labels of another type than classes_ (e.g. str vs int)
-            unseen = np.array([v for v in np.unique(y.astype(object)) if v not in set(self.classes_.tolist())])
+            known = set(classes.tolist())
+            unseen = np.array([v for v in np.unique(y.astype(object)) if v not in known])
         if unseen.size:
             raise ValueError(
                 f"{name} contains labels not among the classes: {unseen[:5].tolist()}; the "
-                f"classifier knows {self.classes_.tolist()}."
+                f"classifier knows {classes.tolist()}."
             )
 
     def predict_proba(self, X):
@@ -529,7 +382,7 @@ class SequenceClassifier(ClassifierMixin, BaseRecurrent):
         """``(count, fraction)`` of the prediction-time crops (count 0: whole sequences)."""
         # Read at prediction, so possibly set after fit: validated here as fit validates.
         validate_parameter_constraints(
-            {"test_crops": self._parameter_constraints["test_crops"]},
+            {"test_crops": self._params["test_crops"].constraints},
             {"test_crops": self.test_crops}, caller_name=type(self).__name__,
         )
         trained = float(getattr(self, "crop_fraction_", 1.0))

@@ -9,8 +9,9 @@ A model file is a zip archive of three members:
 - ``weights.pt``: the network's ``state_dict``, read with ``torch.load(weights_only=True)``.
 
 Loading therefore never unpickles an arbitrary object: only JSON values, plain arrays,
-tensors, sklstm's own estimator and scaling classes and torch's optimizer and loss classes
-(named in an allow-list) are rebuilt. Pickle keeps working as before for everything else.
+tensors, sklstm's own estimator classes (the ``_estimators`` registry), its scalings (the
+``_scaling`` registry, each rebuilt by ``Scaling.from_state``) and torch's optimizer and loss
+classes (by module prefix) are rebuilt. Pickle keeps working as before for everything else.
 """
 
 import importlib
@@ -23,14 +24,21 @@ import pandas as pd
 import torch
 from skorch.history import History
 
+from ._estimators import ESTIMATORS
+from ._netbuild import prediction_net
+from ._runtime import loadable_device
+from ._scaling import SCALINGS, Scaling
+from ._version import __version__
+
 FORMAT = "sklstm-model"
 FORMAT_VERSION = 1
 _META, _ARRAYS, _WEIGHTS = "sklstm.json", "arrays.npz", "weights.pt"
 
-# Classes a file may name; nothing else is ever imported or built from a file.
-_ESTIMATORS = ("LSTMForecaster", "GRUForecaster", "SequenceClassifier")
-_OBJECTS = ("sklstm._scaling.GlobalScaling", "sklstm._scaling.WindowScaling",
-            "sklstm._scaling.SequenceScaling", "sklstm._scaling.TargetTransform")
+# Classes a file may name; nothing else is ever imported or built from a file. Estimators
+# and scalings come from their registries; files of format 1 named scalings by class path.
+_LEGACY_SCALINGS = {f"sklstm._scaling.{name}": kind for name, kind in (
+    ("GlobalScaling", "global"), ("WindowScaling", "window"),
+    ("SequenceScaling", "sequence"), ("TargetTransform", "target_transform"))}
 _CLASS_MODULES = ("torch.optim.", "torch.nn.modules.loss.")
 # Fitted state that is rebuilt rather than stored (the net) or not needed to predict.
 _SKIP = ("net_",)
@@ -82,9 +90,8 @@ class _Encoder:
             name = f"{value.__module__}.{value.__qualname__}"
             if name.startswith(_CLASS_MODULES):
                 return {"__class__": name}
-        qualified = f"{type(value).__module__}.{type(value).__qualname__}"
-        if qualified in _OBJECTS:
-            return {"__object__": qualified, "state": self.encode(dict(vars(value)), where)}
+        if isinstance(value, Scaling):
+            return {"__scaling__": value.kind, "state": self.encode(value.get_state(), where)}
         raise TypeError(
             f"{where}={value!r} cannot be saved in sklstm's safe format (it stores JSON "
             "values, arrays, and torch optimizer and loss classes by name); use a built-in "
@@ -118,16 +125,19 @@ def _decode(value, arrays):
         return out
     if "__class__" in value:
         return _import(value["__class__"], prefixes=_CLASS_MODULES)
-    if "__object__" in value:
-        cls = _import(value["__object__"], exact=_OBJECTS)
-        obj = cls.__new__(cls)
-        obj.__dict__.update(_decode(value["state"], arrays))
-        return obj
+    if "__scaling__" in value or "__object__" in value:
+        kind = value.get("__scaling__") or _LEGACY_SCALINGS.get(value["__object__"])
+        if kind not in SCALINGS:
+            raise ValueError(
+                f"the model file names the scaling {value.get('__scaling__') or value['__object__']!r}, "
+                f"which this sklstm does not have (it has {sorted(SCALINGS)})."
+            )
+        return SCALINGS[kind].from_state(_decode(value["state"], arrays))
     raise ValueError(f"unknown entry in the model file: {sorted(value)[:3]}")
 
 
-def _import(name, exact=(), prefixes=()):
-    if not isinstance(name, str) or not (name in exact or (prefixes and name.startswith(prefixes))):
+def _import(name, prefixes):
+    if not isinstance(name, str) or not name.startswith(prefixes):
         raise ValueError(f"the model file names {name!r}, which sklstm does not load.")
     module, _, attribute = name.rpartition(".")
     return getattr(importlib.import_module(module), attribute)
@@ -144,11 +154,9 @@ def save(estimator, path):
         The file to write (conventionally ``.sklstm``).
     """
     name = type(estimator).__name__
-    if name not in _ESTIMATORS or type(estimator).__module__.split(".")[0] != "sklstm":
+    if ESTIMATORS.get(name) is not type(estimator):
         raise TypeError(f"save() writes sklstm's estimators; got {type(estimator).__name__}.")
     estimator._check_fitted()
-    from . import __version__
-
     encoder = _Encoder()
     params = {k: encoder.encode(v, k) for k, v in estimator.get_params(deep=False).items()}
     fitted = {
@@ -198,8 +206,6 @@ def _read_archive(path):
 
 
 def _check_format(meta, path):
-    from . import __version__
-
     if not isinstance(meta, dict) or meta.get("format") != FORMAT:
         raise ValueError(f"{path} is not an sklstm model file (format {meta.get('format')!r}).")
     version = meta.get("format_version")
@@ -209,8 +215,14 @@ def _check_format(meta, path):
             f"{version}; this sklstm ({__version__}) reads format {FORMAT_VERSION} or older. "
             "Upgrade sklstm to load it."
         )
-    if meta.get("estimator") not in _ESTIMATORS:
+    if meta.get("estimator") not in ESTIMATORS:
         raise ValueError(f"{path} holds an unknown estimator {meta.get('estimator')!r}.")
+    for part in ("params", "fitted"):
+        if not isinstance(meta.get(part), dict):
+            raise ValueError(
+                f"{path} is damaged: its {part!r} entry is "
+                f"{type(meta.get(part)).__name__}, not a mapping of names to values."
+            )
 
 
 def load(path, device=None):
@@ -242,9 +254,6 @@ def load(path, device=None):
     >>> bool(np.array_equal(sklstm.load(path).predict(X), model.predict(X)))
     True
     """
-    from . import classification, forecasting
-    from ._base import resolve_device
-
     meta, arrays_bytes, weights_bytes = _read_archive(path)
     _check_format(meta, path)
     try:
@@ -255,22 +264,22 @@ def load(path, device=None):
             f"{path}: its arrays are not plain arrays ({error}); sklstm refuses to load "
             "objects from a model file."
         ) from error
-    cls = {
-        "LSTMForecaster": forecasting.LSTMForecaster,
-        "GRUForecaster": forecasting.GRUForecaster,
-        "SequenceClassifier": classification.SequenceClassifier,
-    }[meta["estimator"]]
+    cls = ESTIMATORS[meta["estimator"]]
     params = {k: _decode(v, arrays) for k, v in meta["params"].items()}
+    unknown = sorted(set(params) - set(cls._get_param_names()))
+    if unknown:
+        raise ValueError(
+            f"{path} sets parameters {unknown} that {cls.__name__} of this sklstm "
+            f"({__version__}) does not have; it was written by sklstm "
+            f"{meta.get('sklstm_version')}. Load it with that version."
+        )
     if device is not None:
         params["device"] = device
     estimator = cls(**params)
     for key, value in meta["fitted"].items():
         setattr(estimator, key, _decode(value, arrays))
 
-    try:
-        target = resolve_device(params["device"])
-    except ValueError:
-        target = "cpu"  # the saved device does not exist here
+    target = loadable_device(params["device"])  # the CPU if the saved one is not here
     try:
         state = torch.load(io.BytesIO(weights_bytes), map_location=target, weights_only=True)
     except Exception as error:  # torch raises UnpicklingError (or others) on foreign objects
@@ -278,9 +287,20 @@ def load(path, device=None):
             f"{path}: its weights are not plain tensors ({type(error).__name__}); sklstm "
             "refuses to load objects from a model file."
         ) from error
-    net = estimator._build_net(target, n_samples=np.iinfo(np.int32).max)
-    net.initialize()
-    net.module_.load_state_dict(state)
+    try:
+        net = prediction_net(estimator, target)
+    except AttributeError as error:  # a fitted attribute the network needs is not stored
+        raise ValueError(
+            f"{path} lacks part of the fitted model ({error}); the file is damaged or was "
+            "not written by estimator.save."
+        ) from None
+    try:
+        net.module_.load_state_dict(state)
+    except RuntimeError as error:
+        raise ValueError(
+            f"{path}: its weights do not fit the network its parameters describe "
+            f"({str(error).splitlines()[-1].strip()}); the file is damaged or was edited."
+        ) from None
     history = estimator.__dict__.get("history_")
     if isinstance(history, pd.DataFrame):
         net.history = History(

@@ -7,12 +7,13 @@ year; it learns the season from noise instead. Removing each series' seasonal pr
 the part it can forecast, and the profile is added back to its forecasts.
 """
 
-from numbers import Integral
-
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import check_array, check_is_fitted, validate_data
+
+from ._params import IntInterval
 
 __all__ = ["Deseasonalizer", "choose_model", "infer_season_length", "is_seasonal"]
 
@@ -263,17 +264,16 @@ class Deseasonalizer(TransformerMixin, BaseEstimator):
     [13.0, 11.0, 9.0, 7.0]
     """
 
+    _parameter_constraints = {
+        "season_length": [StrOptions({"auto"}), IntInterval(2, None, closed="left")],
+        "model": [StrOptions(set(_MODELS))],
+        "test_seasonality": ["boolean"],
+    }
+
     def __init__(self, season_length="auto", model="additive", test_seasonality=True):
         self.season_length = season_length
         self.model = model
         self.test_seasonality = test_seasonality
-
-    def _check_params(self):
-        m = self.season_length
-        if not (m == "auto" or (isinstance(m, Integral) and not isinstance(m, bool) and m >= 2)):
-            raise ValueError(f"season_length must be 'auto' or an integer >= 2; got {m!r}.")
-        if self.model not in _MODELS:
-            raise ValueError(f"model must be one of {_MODELS}; got {self.model!r}.")
 
     def fit(self, X, y=None):
         """Estimate the seasonal profile of each series of ``X``.
@@ -291,7 +291,7 @@ class Deseasonalizer(TransformerMixin, BaseEstimator):
         -------
         self : Deseasonalizer
         """
-        self._check_params()
+        self._validate_params()
         frame = self._validated_frame(X, reset=True)
         rows = _series_rows(frame)
         self.season_length_ = (infer_season_length(rows[0][2]) if self.season_length == "auto"

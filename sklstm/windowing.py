@@ -1,4 +1,10 @@
-"""Cut series into (history window, target) samples and choose the window an estimator sees."""
+"""Cut series into (history window, target) samples and choose the window an estimator sees.
+
+Why this module is long: ``make_sequences`` (series -> windows, with the time-order and
+``history=`` contract), ``pad_sequences`` and ``SequenceWindower`` (windows -> the window an
+estimator sees) are the two halves of one contract about what a sample holds; their input
+checks live in ``_validation`` and the time index rules in ``_time``.
+"""
 
 import numpy as np
 import pandas as pd
@@ -16,15 +22,13 @@ from ._time import (
     extend_back,
 )
 from ._validation import (
-    WindowArray,
     as_3d,
-    as_rectangular,
     check_int_param,
+    series_values,
     to_numpy_input,
     validate_sequences,
-    window_feature_names,
-    window_target_position,
 )
+from ._window_array import WindowArray, window_feature_names, window_target_position
 
 __all__ = ["Sequences", "SequenceWindower", "make_sequences", "pad_sequences"]
 
@@ -73,55 +77,6 @@ class Sequences(tuple):
     @property
     def y(self):
         return self[1]
-
-
-def series_values(series, name):
-    """Return ``(values_2d, index, columns)`` of a Series/DataFrame/array, refusing bad input.
-
-    A pandas index must satisfy the time-order contract (sorted, no duplicates); ``columns``
-    is None for arrays (their columns are positions, not names).
-    """
-    series = to_numpy_input(series)
-    if isinstance(series, pd.Series):
-        index, columns, values = series.index, [series.name], series.to_numpy()
-    elif isinstance(series, pd.DataFrame):
-        index, columns = series.index, list(series.columns)
-        values = series.to_numpy()
-        if values.dtype == object:
-            non_numeric = [c for c, t in series.dtypes.items() if not pd.api.types.is_numeric_dtype(t)]
-            raise TypeError(
-                f"{name} must hold numbers; columns {non_numeric[:5]} are not numeric. "
-                "Convert or drop them first."
-            )
-    else:
-        values = np.asarray(as_rectangular(
-            series, name, "give a rectangular array of shape (n_times,) or "
-            "(n_times, n_features)."))
-        index, columns = None, None
-    if index is not None:
-        check_time_index(index, name)
-    if values.dtype.kind not in "biuf":
-        raise TypeError(
-            f"{name} must hold numbers; got dtype {values.dtype} (shape {values.shape}). "
-            "Convert or drop non-numeric columns first."
-        )
-    if values.ndim == 1:
-        values = values[:, np.newaxis]
-    if values.ndim != 2:
-        raise ValueError(
-            f"{name} must be 1-D (a series) or 2-D (time x features); got {values.ndim}-D "
-            f"with shape {values.shape}."
-        )
-    if values.shape[0] == 0 or values.shape[1] == 0:
-        raise ValueError(f"{name} is empty (shape {values.shape}); it needs at least one value.")
-    if values.dtype.kind != "f":
-        values = values.astype(np.float64)
-    if np.isinf(values).any():
-        raise ValueError(
-            f"{name} contains infinity at position(s) "
-            f"{np.flatnonzero(np.isinf(values).any(axis=1))[:5].tolist()}; replace it first."
-        )
-    return values, index, columns
 
 
 def _panel_sequences(series, window_length, horizon, stride, history, target, series_id):
@@ -228,8 +183,10 @@ def make_sequences(series, window_length, horizon=1, stride=1, history=None, tar
     -------
     sequences : Sequences
         Unpacks as ``(X, y)``. ``X`` has shape ``(n_samples, window_length, n_features)`` and is
-        a read-only view on the series (no window is copied); ``y`` has shape ``(n_samples,)``
-        for ``horizon=1``, else ``(n_samples, horizon)``. ``sequences.origin`` and
+        a read-only view on the series (no window is copied: editing the series in place
+        afterwards changes the windows); ``y`` is a copy of the targets (it never changes
+        afterwards), of shape ``(n_samples,)`` for ``horizon=1``, else
+        ``(n_samples, horizon)``. ``sequences.origin`` and
         ``sequences.target_index`` give the time of each sample's last input and first target.
 
     Notes
@@ -301,12 +258,15 @@ def make_sequences(series, window_length, horizon=1, stride=1, history=None, tar
     X.target_position = target_col
 
     target_values = values[:, target_col]
+    # The targets are copied (once, the size of the target column): labels must not change
+    # when the caller later edits the series in place. The windows stay views (copying
+    # them would cost window_length times the series).
     if horizon == 1:
-        y = target_values[window_length : window_length + n_all : stride]
+        y = target_values[window_length : window_length + n_all : stride].copy()
     else:
         y = np.lib.stride_tricks.sliding_window_view(target_values, horizon)[
             window_length : window_length + n_all : stride
-        ]
+        ].copy()
 
     # Slices and ranges, not gathered arrays: the indexes cost no memory per sample either.
     first = window_length - 1

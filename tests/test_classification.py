@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from sklstm import SequenceClassifier, pad_sequences
-from sklstm.classification import align_padding
+from sklstm._padding import align_padding
 from sklstm.datasets import load_car_colors, make_car_sequences
 
 CAR = dict(hidden_size=32, lr=0.01, max_epochs=60, random_state=0)
@@ -249,7 +249,7 @@ def test_both_scaling_keeps_the_level_readable_and_padding_intact():
     assert SequenceClassifier(scaling="sequence", **params).fit(X, y).score(X, y) < 0.6
 
 
-def test_sequence_scaling_saves_and_refuses_onnx_by_name(tmp_path):
+def test_sequence_scaling_saves_and_exports_to_onnx(tmp_path):
     from sklstm import load
 
     X, y = _shapes_at_many_amplitudes(60, 0)
@@ -259,8 +259,12 @@ def test_sequence_scaling_saves_and_refuses_onnx_by_name(tmp_path):
     np.testing.assert_allclose(load(tmp_path / "clf.sklstm").predict_proba(X),
                                clf.predict_proba(X), rtol=1e-6)
     pytest.importorskip("onnx", reason="to_onnx needs onnx (the onnx extra)")
-    with pytest.raises(NotImplementedError, match="scaling='both'"):
-        clf.to_onnx(tmp_path / "clf.onnx")
+    onnxruntime = pytest.importorskip("onnxruntime", reason="serving needs onnxruntime")
+    # The scaling's torch form (z-normalised, global and log-scale channels) is in the graph.
+    clf.to_onnx(tmp_path / "clf.onnx")
+    session = onnxruntime.InferenceSession(str(tmp_path / "clf.onnx"))
+    served = session.run(None, {"X": X.astype(np.float32)})[0]
+    np.testing.assert_allclose(served, clf.predict_proba(X), rtol=1e-4, atol=1e-6)
 
 
 def test_auto_scaling_z_normalises_only_sequences_of_widely_different_amplitudes():
@@ -284,7 +288,7 @@ def test_auto_scaling_z_normalises_only_sequences_of_widely_different_amplitudes
 def test_random_crop_keeps_a_contiguous_span_of_each_sequences_real_steps():
     import torch
 
-    from sklstm._net import random_crop
+    from sklstm._augment import random_crop
 
     lengths = torch.tensor([10, 4, 1, 7])
     X = torch.full((4, 10, 2), float("nan"))
@@ -316,7 +320,7 @@ def test_random_crop_keeps_a_contiguous_span_of_each_sequences_real_steps():
 def test_spaced_crops_run_evenly_from_the_first_to_the_last_real_step():
     import torch
 
-    from sklstm._net import spaced_crop
+    from sklstm._augment import spaced_crop
 
     lengths = torch.tensor([10, 4, 1, 7])
     X = torch.arange(40, dtype=torch.float32).reshape(4, 10, 1) % 10

@@ -6,33 +6,80 @@ of the exogenous columns; the network predicts the next ``horizon`` target value
 Steps beyond ``horizon`` are forecast recursively: the predictions are appended to the history
 (with the exogenous values ``predict`` is given for those steps) and the network is applied
 again.
+
+Why this module is long: the seasonal adjustment, centring, panel windowing and recursion
+beyond the network's horizon still live here rather than in the core estimator; they move
+into the core (one engine behind every door) with the forecasting-engine work, after which
+this adapter only converts sktime's containers.
 """
 
 import warnings
 
 import numpy as np
 import pandas as pd
+from sklearn.utils._param_validation import StrOptions, validate_parameter_constraints
 from sktime.forecasting.base import BaseForecaster, ForecastingHorizon
 
 from .. import forecasting as _core
 from .._panel import series_index, split_panel, time_order
-from .._validation import WindowArray
+from .._params import IntInterval, Param, ParamSet, declare
+from .._window_array import WindowArray
 from ..seasonal import Deseasonalizer
 from ..windowing import make_sequences
 
-__all__ = ["GRUForecaster", "LSTMForecaster"]
+__all__ = ["ADAPTER_PARAMS", "GRUForecaster", "LSTMForecaster"]
 
-# The core estimator's parameters that the adapter passes through unchanged (all but
-# ``warm_start``, which the adapter drives itself through ``update_strategy``, and
-# ``early_stopping``, whose "auto" the adapter resolves itself).
-_CORE_PARAMS = tuple(
-    name for name in _core.LSTMForecaster._get_param_names()
-    if name not in ("warm_start", "early_stopping")
-)
-# "auto" early stopping from this many training windows (the core estimator: 10,000). On the
+# Early stopping from this many training windows (the core's "auto": 10,000). On the
 # accuracy benchmark's seasonally adjusted monthly series (a few thousand windows) early
 # stopping took the mean MASE from 0.996 to 0.904 (docs/accuracy.md).
-AUTO_EARLY_STOPPING_MIN_WINDOWS = 100
+EARLY_STOPPING_MIN_WINDOWS = 100
+
+# The adapter's own parameters: how series become windows and back.
+_SERIES_PARAMS = ParamSet(
+    Param("window_length", 12, [IntInterval(1, None, closed="left")], "int",
+          "Past steps in each input window."),
+    Param("horizon", None, [IntInterval(1, None, closed="left"), None], "int or None",
+          """Steps the network predicts at once. None: the largest step of the ``fh`` given
+          to ``fit`` (1 when ``fit`` gets no ``fh``)."""),
+    Param("season_length", "auto",
+          [StrOptions({"auto"}), IntInterval(2, None, closed="left"), None],
+          '"auto", int >= 2 or None',
+          """Take each series' seasonal profile out of ``y`` before the network
+          (:class:`sklstm.Deseasonalizer`: classical decomposition, only for series whose
+          season is significant) and put it back on the forecasts. "auto": from the
+          index's frequency (12 for months, 4 for quarters, 7 for days, 24 for hours; none
+          for integer indexes); None: no seasonal adjustment."""),
+    Param("seasonal_model", "auto", [StrOptions({"additive", "multiplicative", "auto"})],
+          '{"additive", "multiplicative", "auto"}',
+          """How the season combines with the level (:class:`sklstm.Deseasonalizer`'s
+          ``model``); "auto": per series, the decomposition that fits it better (a season
+          that grows with a positive level is multiplicative)."""),
+    Param("center_series", True, ["boolean"], "bool",
+          """Subtract each series' mean (after the seasonal adjustment) before the network
+          and add it back to its forecasts, so that one global model sees every series
+          around zero. On the accuracy benchmark the seasonal adjustment, the centring and
+          early stopping together took the global model's mean MASE from 1.012 to 0.904
+          (docs/accuracy.md)."""),
+    Param("update_strategy", "refit", [StrOptions({"refit", "continue"})],
+          '{"refit", "continue"}',
+          """What ``update(y_new, update_params=True)`` does: "refit" trains a new network on
+          all data seen so far; "continue" keeps training the fitted network (warm start,
+          same scaling) on all data seen so far, which is cheaper. With
+          ``update_params=False`` only the cutoff moves: forecasts start from the new
+          data."""),
+)
+
+# The core forecaster's parameters, passed through unchanged, but for ``warm_start`` (the
+# adapter drives it through ``update_strategy``) and two defaults chosen for series-level
+# forecasting by the accuracy benchmark (docs/accuracy.md).
+_CORE_PARAMS = (
+    _core.FORECASTER_PARAMS.without("warm_start")
+    .replace("scaling", default="window", note="""The adapter's default is "window": each
+             window in its own frame, so forecasts follow a trend beyond the training
+             range.""")
+    .replace("early_stopping", default=EARLY_STOPPING_MIN_WINDOWS, note=f"""The adapter's
+             default: on from {EARLY_STOPPING_MIN_WINDOWS} training windows."""))
+ADAPTER_PARAMS = _SERIES_PARAMS + _CORE_PARAMS
 
 _PANEL_MTYPES = ["pd.DataFrame", "pd-multiindex", "pd_multiindex_hier"]
 
@@ -65,8 +112,7 @@ def _joined(y, X):
     return pd.concat([y, X], axis=1)
 
 
-class LSTMForecaster(BaseForecaster):
-    """sklstm's recurrent forecaster (LSTM cells by default) as an sktime forecaster.
+_SUMMARY = """sklstm's recurrent forecaster (LSTM cells by default) as an sktime forecaster.
 
     A direct multi-step network on windows of ``window_length`` past values (of ``y`` and of
     the exogenous ``X``) forecasting ``horizon`` steps at once; longer horizons are forecast
@@ -77,51 +123,11 @@ class LSTMForecaster(BaseForecaster):
     The network is
     :class:`sklstm.LSTMForecaster`; its parameters are listed below unchanged.
 
-    Parameters
-    ----------
-    window_length : int, default=12
-        Past steps in each input window.
-    horizon : int or None, default=None
-        Steps the network predicts at once. None: the largest step of the ``fh`` given to
-        ``fit`` (1 when ``fit`` gets no ``fh``).
-    season_length : "auto", int or None, default="auto"
-        Take each series' seasonal profile out of ``y`` before the network
-        (:class:`sklstm.Deseasonalizer`: classical decomposition, only for series whose
-        season is significant) and put it back on the forecasts. "auto": from the index's
-        frequency (12 for months, 4 for quarters, 7 for days, 24 for hours; none for
-        integer indexes); None: no seasonal adjustment.
-    seasonal_model : {"additive", "multiplicative", "auto"}, default="auto"
-        How the season combines with the level (:class:`sklstm.Deseasonalizer`'s ``model``);
-        "auto": per series, the decomposition that fits it better (a season that grows
-        with a positive level is multiplicative).
-    center_series : bool, default=True
-        Subtract each series' mean (after the seasonal adjustment) before the network and
-        add it back to its forecasts, so that one global model sees every series around
-        zero. On the accuracy benchmark the seasonal adjustment, the centring and early
-        stopping together took the global model's mean MASE from 1.012 to 0.904
-        (docs/accuracy.md).
-    update_strategy : {"refit", "continue"}, default="refit"
-        What ``update(y_new, update_params=True)`` does: "refit" trains a new network on all
-        data seen so far; "continue" keeps training the fitted network (warm start, same
-        scaling) on all data seen so far, which is cheaper. With ``update_params=False`` only
-        the cutoff moves: forecasts start from the new data.
-    hidden_size, num_layers, cell, bidirectional, dropout, architecture, dense_size, \
-autoregressive, max_epochs, batch_size, lr, optimizer, optimizer_params, weight_decay, \
-criterion, early_stopping, validation_fraction, patience, clip_grad_norm, lr_schedule, \
-restore_best_weights, scaling, log_transform, difference, scale_target, scale_input, device, \
-random_state, verbose, callbacks, compile, torch_threads
-        As in :class:`sklstm.LSTMForecaster`, but for two defaults chosen for series-level
-        forecasting by the accuracy benchmark (docs/accuracy.md): ``scaling="window"``
-        (each window in its own frame: forecasts follow a trend beyond the training range)
-        and ``early_stopping="auto"`` on from 100 training windows (the core estimator:
-        10,000).
-    calibration_fraction : float or None, default=None
-        Share of the latest windows held out of training to calibrate conformal prediction
-        intervals; when set, ``predict_interval`` and ``predict_quantiles`` are available
-        (tag ``capability:pred_int``) for the steps up to ``horizon``.
-    interval_scale : {"window"} or None, default="window"
-        As in :class:`sklstm.LSTMForecaster`: intervals scaled by each window's deviation.
+"""
 
+
+@declare(ADAPTER_PARAMS, keyword_only=False, after="_after_init", summary=_SUMMARY,
+         sections="""
     Attributes
     ----------
     estimator_ : sklstm.LSTMForecaster
@@ -144,8 +150,8 @@ random_state, verbose, callbacks, compile, torch_threads
     ...                             random_state=0)
     >>> forecaster.fit(y, fh=[1, 2, 3]).predict().shape
     (3,)
-    """
-
+""")
+class LSTMForecaster(BaseForecaster):
     _tags = {
         "authors": ["sklstm"],
         "y_inner_mtype": _PANEL_MTYPES,
@@ -169,110 +175,20 @@ random_state, verbose, callbacks, compile, torch_threads
 
     _core_class = _core.LSTMForecaster
 
-    def __init__(
-        self,
-        window_length=12,
-        horizon=None,
-        season_length="auto",
-        seasonal_model="auto",
-        center_series=True,
-        update_strategy="refit",
-        hidden_size=64,
-        num_layers=1,
-        cell="lstm",
-        bidirectional=False,
-        dropout=0.0,
-        architecture="direct",
-        dense_size=None,
-        autoregressive=True,
-        max_epochs=100,
-        batch_size=64,
-        lr=1e-3,
-        optimizer="adam",
-        optimizer_params=None,
-        weight_decay=0.0,
-        criterion=None,
-        early_stopping="auto",
-        validation_fraction=0.1,
-        patience=15,
-        clip_grad_norm=1.0,
-        lr_schedule="plateau",
-        restore_best_weights=True,
-        scaling="window",
-        log_transform=False,
-        difference=False,
-        scale_target=True,
-        scale_input=True,
-        calibration_fraction=None,
-        interval_scale="window",
-        device="cpu",
-        random_state=None,
-        verbose=0,
-        callbacks=None,
-        compile=False,
-        torch_threads="auto",
-    ):
-        self.window_length = window_length
-        self.horizon = horizon
-        self.season_length = season_length
-        self.seasonal_model = seasonal_model
-        self.center_series = center_series
-        self.update_strategy = update_strategy
-        self.hidden_size = hidden_size
-        self.num_layers = num_layers
-        self.cell = cell
-        self.bidirectional = bidirectional
-        self.dropout = dropout
-        self.architecture = architecture
-        self.dense_size = dense_size
-        self.autoregressive = autoregressive
-        self.max_epochs = max_epochs
-        self.batch_size = batch_size
-        self.lr = lr
-        self.optimizer = optimizer
-        self.optimizer_params = optimizer_params
-        self.weight_decay = weight_decay
-        self.criterion = criterion
-        self.early_stopping = early_stopping
-        self.validation_fraction = validation_fraction
-        self.patience = patience
-        self.clip_grad_norm = clip_grad_norm
-        self.lr_schedule = lr_schedule
-        self.restore_best_weights = restore_best_weights
-        self.scaling = scaling
-        self.log_transform = log_transform
-        self.difference = difference
-        self.scale_target = scale_target
-        self.scale_input = scale_input
-        self.calibration_fraction = calibration_fraction
-        self.interval_scale = interval_scale
-        self.device = device
-        self.random_state = random_state
-        self.verbose = verbose
-        self.callbacks = callbacks
-        self.compile = compile
-        self.torch_threads = torch_threads
+    def _after_init(self):
         with warnings.catch_warnings():
             # sktime warns that remember_data's default will change; it is set above.
             warnings.filterwarnings("ignore", message=".*remember_data", category=FutureWarning)
-            super().__init__()
+            BaseForecaster.__init__(self)
         # Intervals are calibrated on windows held out of training (split conformal).
-        self.set_tags(**{"capability:pred_int": calibration_fraction is not None})
+        self.set_tags(**{"capability:pred_int": self.calibration_fraction is not None})
 
     # -- fitting ------------------------------------------------------------------------------
     def _check_params(self):
-        for name in ("window_length", "horizon"):
-            value = getattr(self, name)
-            if value is None and name == "horizon":
-                continue
-            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-                raise ValueError(f"{name} must be a positive integer; got {value!r}.")
-        if self.season_length is not None:
-            Deseasonalizer(self.season_length, model=self.seasonal_model)._check_params()
-        if self.update_strategy not in ("refit", "continue"):
-            raise ValueError(
-                f"update_strategy must be 'refit' or 'continue'; got {self.update_strategy!r}."
-            )
+        # The same constraints, and the same messages, as every sklstm estimator.
+        validate_parameter_constraints(self._parameter_constraints,
+                                       self.get_params(deep=False),
+                                       caller_name=type(self).__name__)
 
     def _fit(self, y, X, fh):
         self._check_params()
@@ -290,16 +206,9 @@ random_state, verbose, callbacks, compile, torch_threads
         self._fit_adjustment(y)
         windows, targets = self._training_windows(self._adjusted(y), X)
         self.estimator_ = self._core_class(
-            early_stopping=self._early_stopping(len(windows)),
-            **{name: getattr(self, name) for name in _CORE_PARAMS},
-        )
+            **{name: getattr(self, name) for name in _CORE_PARAMS.names})
         self.estimator_.fit(windows, targets)
         return self
-
-    def _early_stopping(self, n_windows):
-        if self.early_stopping == "auto":
-            return n_windows >= AUTO_EARLY_STOPPING_MIN_WINDOWS
-        return self.early_stopping
 
     # -- seasonal adjustment and centring of y ------------------------------------------------
     def _fit_adjustment(self, y):
@@ -382,8 +291,24 @@ random_state, verbose, callbacks, compile, torch_threads
         return self
 
     # -- forecasting ----------------------------------------------------------------------------
+    def _check_exogenous(self, X):
+        """X given to predict has the columns fit saw (by name, in order)."""
+        if X is None or X.shape[1] == 0:
+            return
+        if self._X is None or self._X.shape[1] == 0:
+            warnings.warn(
+                f"X was passed to predict, but {type(self).__name__} was fitted without "
+                "exogenous X: it is ignored. Fit with X to use it.", UserWarning, stacklevel=3)
+            return
+        if list(X.columns) != list(self._X.columns):
+            raise ValueError(
+                f"X has columns {list(X.columns)} but the forecaster was fitted with "
+                f"{list(self._X.columns)} (in this order); pass the exogenous columns fit saw."
+            )
+
     def _forecast_inputs(self, fh, X):
         """Per series: key, history rows, the steps of fh from its own end, future X."""
+        self._check_exogenous(X)
         times = fh.to_absolute_index(self.cutoff)
         keys, histories, steps, futures = [], [], [], []
         for key, part in _instances(_joined(self._adjusted(self._y), self._X)):
@@ -515,23 +440,11 @@ random_state, verbose, callbacks, compile, torch_threads
         ]
 
 
-class GRUForecaster(LSTMForecaster):
-    """sklstm's recurrent forecaster with GRU cells by default, as an sktime forecaster.
+@declare(ADAPTER_PARAMS.replace("cell", default="gru"), keyword_only=False,
+         after="_after_init", summary="""sklstm's recurrent forecaster with GRU cells by default, as an sktime forecaster.
 
     Identical to :class:`sklstm.sktime.LSTMForecaster` but for ``cell="gru"``.
-
-    Parameters
-    ----------
-    window_length, horizon, season_length, seasonal_model, center_series, update_strategy, \
-hidden_size, num_layers, cell, bidirectional, \
-dropout, architecture, dense_size, autoregressive, max_epochs, batch_size, lr, optimizer, \
-optimizer_params, weight_decay, criterion, early_stopping, validation_fraction, patience, \
-clip_grad_norm, lr_schedule, restore_best_weights, scaling, log_transform, difference, \
-scale_target, scale_input, \
-calibration_fraction, interval_scale, device, random_state, verbose, callbacks, compile, \
-torch_threads
-        As in :class:`sklstm.sktime.LSTMForecaster`.
-
+""", sections="""
     Examples
     --------
     >>> import numpy as np
@@ -541,95 +454,9 @@ torch_threads
     >>> GRUForecaster(window_length=12, max_epochs=5, random_state=0).fit(
     ...     y, fh=[1, 2]).predict().index.tolist()
     [120, 121]
-    """
-
+""")
+class GRUForecaster(LSTMForecaster):
     _core_class = _core.GRUForecaster
-
-    def __init__(
-        self,
-        window_length=12,
-        horizon=None,
-        season_length="auto",
-        seasonal_model="auto",
-        center_series=True,
-        update_strategy="refit",
-        hidden_size=64,
-        num_layers=1,
-        cell="gru",
-        bidirectional=False,
-        dropout=0.0,
-        architecture="direct",
-        dense_size=None,
-        autoregressive=True,
-        max_epochs=100,
-        batch_size=64,
-        lr=1e-3,
-        optimizer="adam",
-        optimizer_params=None,
-        weight_decay=0.0,
-        criterion=None,
-        early_stopping="auto",
-        validation_fraction=0.1,
-        patience=15,
-        clip_grad_norm=1.0,
-        lr_schedule="plateau",
-        restore_best_weights=True,
-        scaling="window",
-        log_transform=False,
-        difference=False,
-        scale_target=True,
-        scale_input=True,
-        calibration_fraction=None,
-        interval_scale="window",
-        device="cpu",
-        random_state=None,
-        verbose=0,
-        callbacks=None,
-        compile=False,
-        torch_threads="auto",
-    ):
-        super().__init__(
-            window_length=window_length,
-            horizon=horizon,
-            season_length=season_length,
-            seasonal_model=seasonal_model,
-            center_series=center_series,
-            update_strategy=update_strategy,
-            hidden_size=hidden_size,
-            num_layers=num_layers,
-            cell=cell,
-            bidirectional=bidirectional,
-            dropout=dropout,
-            architecture=architecture,
-            dense_size=dense_size,
-            autoregressive=autoregressive,
-            max_epochs=max_epochs,
-            batch_size=batch_size,
-            lr=lr,
-            optimizer=optimizer,
-            optimizer_params=optimizer_params,
-            weight_decay=weight_decay,
-            criterion=criterion,
-            early_stopping=early_stopping,
-            validation_fraction=validation_fraction,
-            patience=patience,
-            clip_grad_norm=clip_grad_norm,
-            lr_schedule=lr_schedule,
-            restore_best_weights=restore_best_weights,
-            scaling=scaling,
-            log_transform=log_transform,
-            difference=difference,
-            scale_target=scale_target,
-            scale_input=scale_input,
-            calibration_fraction=calibration_fraction,
-            interval_scale=interval_scale,
-            device=device,
-            random_state=random_state,
-            verbose=verbose,
-            callbacks=callbacks,
-            compile=compile,
-            torch_threads=torch_threads,
-        )
 
     @classmethod
     def get_test_params(cls, parameter_set="default"):

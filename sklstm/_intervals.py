@@ -1,0 +1,76 @@
+"""Split-conformal prediction intervals of the forecasters: calibration and bounds.
+
+The scores are the absolute errors of windows the network was not trained on (the latest:
+``calibration_fraction`` held out, or the early-stopping validation windows), optionally
+divided by each window's deviation of the target, so that intervals are wide in volatile
+stretches and narrow in calm ones.
+"""
+
+import warnings
+from numbers import Real
+
+import numpy as np
+
+from ._scaling import SCALINGS
+
+
+def calibration_state(estimator, X3, y, n_held, use_early_stopping):
+    """The fitted attributes of the intervals: ``conformal_scores_`` (sorted, per step) and
+    the scaling their scores were divided by (``_interval_scaling``; None: y's units)."""
+    est = estimator
+    n_train = X3.shape[0] - n_held
+    if n_held:
+        start = n_train
+    elif use_early_stopping(n_train):
+        start = n_train - max(1, int(round(n_train * est.validation_fraction)))
+    else:
+        return {"conformal_scores_": None}
+    X_cal, y_cal = X3[start:], est._encode_y(y[start:])
+    # What the scores are divided by, fixed here whatever interval_scale is set to later:
+    # each window's deviation of the target, floored as the window scaling floors it, from
+    # the training windows only (so the calibration scores stay exchangeable with a future
+    # window's).
+    interval_scaling = None
+    if est.interval_scale == "window":
+        interval_scaling = SCALINGS["window"].fit(
+            X3[:n_train], target_feature=est._target_feature(
+                X3, "interval_scale='window' scales each interval by the deviation of the "
+                "target in its window", "pass interval_scale=None"))
+    errors = np.abs(y_cal - est.scaling_.decode(est._forward(X_cal), X_cal))
+    scores = np.sort(errors / window_scales(interval_scaling, X_cal), axis=0)
+    return {"_interval_scaling": interval_scaling, "conformal_scores_": scores}
+
+
+def window_scales(interval_scaling, X3):
+    """Per-window scale of the conformal scores: (n, 1)."""
+    if interval_scaling is None:
+        return np.ones((X3.shape[0], 1))
+    _, scale = interval_scaling.statistics(X3)
+    return scale[:, [interval_scaling.target_feature]]
+
+
+def score_quantile(scores, coverage):
+    """The ``ceil((n + 1) * coverage)``-th smallest score of each step (inf, with a warning,
+    when fewer than ``coverage / (1 - coverage)`` windows were calibrated on)."""
+    if scores is None:
+        raise ValueError(
+            "prediction intervals need windows held out of training: fit with "
+            "calibration_fraction=0.1 (say), or with early stopping on."
+        )
+    if isinstance(coverage, bool) or not isinstance(coverage, Real) or not 0 < coverage < 1:
+        raise ValueError(f"coverage must be a number in (0, 1); got {coverage!r}.")
+    n_cal = scores.shape[0]
+    rank = int(np.ceil((n_cal + 1) * coverage))
+    if rank <= n_cal:
+        return scores[rank - 1]
+    # Too few calibration windows to guarantee this coverage: the honest split-conformal
+    # interval is unbounded.
+    needed = int(np.ceil(coverage / (1 - coverage)))
+    warnings.warn(
+        f"coverage={coverage} needs at least {needed} calibration windows, but the model was "
+        f"calibrated on {n_cal}: the interval is unbounded (-inf, inf). Raise "
+        "calibration_fraction or lower coverage.",
+        UserWarning,
+        stacklevel=3,
+    )
+    return np.full(scores.shape[1], np.inf)

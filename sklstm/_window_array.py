@@ -1,0 +1,53 @@
+"""``WindowArray``: the windows of ``make_sequences``, remembering what they were cut from.
+
+The names of the series' columns and the position of the forecast target travel with the
+windows (through slicing, ``np.concatenate(...).view(WindowArray)`` and pickling), so that a
+forecaster can record them in ``fit`` and ``forecast`` can check a series against them.
+"""
+
+import numpy as np
+
+
+class WindowArray(np.ndarray):
+    """A plain ndarray (usually a read-only view of windows) that remembers its column names.
+
+    ``make_sequences`` labels its windows with the series' columns so that an estimator can
+    record them in ``fit`` and ``forecast`` can refuse a series whose columns differ. Every
+    numpy operation treats it as an ordinary array; the names are dropped as soon as the
+    feature axis no longer matches them.
+    """
+
+    feature_names = None
+    # Position of the forecast target among the features (``make_sequences(target=...)``).
+    target_position = None
+
+    def __array_finalize__(self, obj):
+        self.feature_names = getattr(obj, "feature_names", None)
+        self.target_position = getattr(obj, "target_position", None)
+
+    def __repr__(self):
+        return repr(self.view(np.ndarray))
+
+    def __reduce__(self):
+        constructor, args, state = super().__reduce__()
+        return constructor, args, (state, self.feature_names, self.target_position)
+
+    def __setstate__(self, state):
+        array_state, self.feature_names, self.target_position = state
+        super().__setstate__(array_state)
+
+
+def window_feature_names(X):
+    """Column names carried by windows from ``make_sequences``, when they still fit X."""
+    names = getattr(X, "feature_names", None)
+    if names is None or getattr(X, "ndim", 0) != 3 or len(names) != X.shape[2]:
+        return None
+    return names
+
+
+def window_target_position(X):
+    """Position of the target feature carried by windows from ``make_sequences``, if valid."""
+    position = getattr(X, "target_position", None)
+    if position is None or getattr(X, "ndim", 0) != 3 or not 0 <= position < X.shape[2]:
+        return None
+    return position
