@@ -31,6 +31,27 @@ class LatestEarlyStopping(EarlyStopping):
             raise StopTraining from None
 
 
+class TimeBudget(Callback):
+    """End training after the epoch that brings the call past ``seconds`` (``max_time``).
+
+    It acts after every other callback of the epoch (the best-weights keeper and early
+    stopping have seen the epoch), so the weights returned are the best of the epochs run,
+    as when early stopping ends training. The epoch where it stopped records
+    ``stopped_by="max_time"`` in the history.
+    """
+
+    def __init__(self, seconds):
+        self.seconds = seconds
+
+    def on_train_begin(self, net, **kwargs):
+        self.start_ = time.perf_counter()
+
+    def on_epoch_end(self, net, **kwargs):
+        if time.perf_counter() - self.start_ >= self.seconds:
+            net.history.record("stopped_by", "max_time")
+            raise StopTraining
+
+
 class FiniteLossGuard(Callback):
     """Stop training with a clear error as soon as a batch loss is NaN or infinite."""
 

@@ -44,7 +44,27 @@ def _dense_head(in_features, dense_size, out_features):
     return nn.Sequential(*layers)
 
 
-class RecurrentRegressor(nn.Module):
+class _RecurrentNet(nn.Module):
+    """What both networks share: the recurrent encoder (``encoder``), dropout on its output,
+    and the final hidden state as the context. Its parameters are declared here only."""
+
+    def _init_encoder(self, n_features, hidden_size=64, num_layers=1, cell="lstm",
+                      bidirectional=False, dropout=0.0):
+        """Build the encoder; return the context size and the encoder's settings."""
+        self.num_layers = num_layers
+        self.bidirectional = bidirectional
+        self.encoder = _make_rnn(cell, n_features, hidden_size, num_layers, bidirectional, dropout)
+        # No module call at all without dropout: a small net's step is tens of microseconds.
+        self.dropout = nn.Dropout(dropout) if dropout else nn.Identity()
+        settings = {"hidden_size": hidden_size, "num_layers": num_layers, "cell": cell,
+                    "bidirectional": bidirectional, "dropout": dropout}
+        return hidden_size * (2 if bidirectional else 1), settings
+
+    def _context(self, h_n):
+        return self.dropout(_last_hidden(h_n, self.num_layers, self.bidirectional))
+
+
+class RecurrentRegressor(_RecurrentNet):
     """Recurrent encoder with a direct dense head or a recurrent decoder (seq2seq).
 
     ``direct``: encoder -> final hidden state -> [dense + ReLU] -> linear -> ``horizon`` values.
@@ -53,32 +73,16 @@ class RecurrentRegressor(nn.Module):
     fed the context only, never targets, so training and prediction see the same inputs.
     """
 
-    def __init__(
-        self,
-        n_features=1,
-        horizon=1,
-        hidden_size=64,
-        num_layers=1,
-        cell="lstm",
-        bidirectional=False,
-        dropout=0.0,
-        architecture="direct",
-        dense_size=None,
-        n_timesteps=None,
-        autoregressive=False,
-    ):
+    def __init__(self, n_features=1, horizon=1, *, architecture="direct", dense_size=None,
+                 n_timesteps=None, autoregressive=False, **encoder):
         super().__init__()
         self.horizon = horizon
-        self.num_layers = num_layers
-        self.bidirectional = bidirectional
         self.architecture = architecture
-        self.encoder = _make_rnn(cell, n_features, hidden_size, num_layers, bidirectional, dropout)
-        context_size = hidden_size * (2 if bidirectional else 1)
-        # No module call at all without dropout: a small net's step is tens of microseconds.
-        self.dropout = nn.Dropout(dropout) if dropout else nn.Identity()
+        context_size, settings = self._init_encoder(n_features, **encoder)
         if architecture == "seq2seq":
             self.decoder = _make_rnn(
-                cell, context_size, hidden_size, num_layers, bidirectional, dropout
+                settings["cell"], context_size, settings["hidden_size"],
+                settings["num_layers"], settings["bidirectional"], settings["dropout"]
             )
             head_in, head_out = context_size, 1
         else:
@@ -92,7 +96,7 @@ class RecurrentRegressor(nn.Module):
 
     def forward(self, X):
         _, h_n = self.encoder(X)
-        context = self.dropout(_last_hidden(h_n, self.num_layers, self.bidirectional))
+        context = self._context(h_n)
         if self.decoder is None:
             out = self.head(context)
         else:
@@ -184,7 +188,7 @@ class ConvBranch(nn.Module):
         return torch.cat([average, h.amax(dim=2)], dim=1)
 
 
-class RecurrentClassifier(nn.Module):
+class RecurrentClassifier(_RecurrentNet):
     """Recurrent encoder over variable-length sequences -> logits over the classes.
 
     ``lengths`` (batch,) gives the number of real steps at the start of each sequence; the rest
@@ -195,27 +199,10 @@ class RecurrentClassifier(nn.Module):
     before the dense head.
     """
 
-    def __init__(
-        self,
-        n_features=1,
-        n_classes=2,
-        hidden_size=64,
-        num_layers=1,
-        cell="lstm",
-        bidirectional=False,
-        dropout=0.0,
-        dense_size=None,
-        architecture="recurrent",
-        conv_filters=(128, 256, 128),
-        conv_kernels=(8, 5, 3),
-    ):
+    def __init__(self, n_features=1, n_classes=2, *, dense_size=None, architecture="recurrent",
+                 conv_filters=(128, 256, 128), conv_kernels=(8, 5, 3), **encoder):
         super().__init__()
-        self.num_layers = num_layers
-        self.bidirectional = bidirectional
-        self.encoder = _make_rnn(cell, n_features, hidden_size, num_layers, bidirectional, dropout)
-        # No module call at all without dropout: a small net's step is tens of microseconds.
-        self.dropout = nn.Dropout(dropout) if dropout else nn.Identity()
-        head_in = hidden_size * (2 if bidirectional else 1)
+        head_in, _ = self._init_encoder(n_features, **encoder)
         self.conv = None
         if architecture == "recurrent_fcn":
             self.conv = ConvBranch(n_features, filters=tuple(conv_filters),
@@ -245,5 +232,5 @@ class RecurrentClassifier(nn.Module):
         if lengths is not None:
             packed = pack_padded_sequence(X, lengths.cpu(), batch_first=True, enforce_sorted=False)
         _, h_n = self.encoder(packed)
-        features.insert(0, self.dropout(_last_hidden(h_n, self.num_layers, self.bidirectional)))
+        features.insert(0, self._context(h_n))
         return self.head(torch.cat(features, dim=1) if len(features) > 1 else features[0])

@@ -22,6 +22,7 @@ from ._callbacks import (
     FiniteLossGuard,
     LatestEarlyStopping,
     OneCycleSchedule,
+    TimeBudget,
 )
 from ._components import OPTIMIZERS
 from ._net import EVAL_BATCH_ELEMENTS, BatchIterator, LatestSplit, SequenceData, SequenceNet
@@ -125,8 +126,8 @@ def split_and_callbacks(estimator, n_samples, epochs=None):
     sets the length of a one-cycle schedule. Ours, in the order they act at the end of
     an epoch: the loss guard, gradient clipping (per batch), the best-weights keeper
     (which measures the loss of the whole training set when nothing is held out), the
-    learning-rate schedule that reads that loss (or the validation loss), and early
-    stopping.
+    learning-rate schedule that reads that loss (or the validation loss), early stopping,
+    and the time budget (``max_time``).
     """
     est = estimator
     callbacks = list(est.callbacks or []) + [("finite_loss", FiniteLossGuard())]
@@ -161,13 +162,14 @@ def split_and_callbacks(estimator, n_samples, epochs=None):
         n_batches = -(-(n_samples - n_valid) // est.batch_size)
         total = (est.max_epochs if epochs is None else epochs) * n_batches
         callbacks.append(("lr_schedule", OneCycleSchedule(est.lr, total)))
-    if not early:
-        return None, callbacks
-    callbacks.append(
-        ("early_stopping", LatestEarlyStopping(patience=est.patience,
-                                               load_best=est.restore_best_weights))
-    )
-    return LatestSplit(est.validation_fraction), callbacks
+    if early:
+        callbacks.append(
+            ("early_stopping", LatestEarlyStopping(patience=est.patience,
+                                                   load_best=est.restore_best_weights))
+        )
+    if est.max_time is not None:  # last: the epoch's score is recorded before it stops
+        callbacks.append(("max_time", TimeBudget(est.max_time)))
+    return (LatestSplit(est.validation_fraction) if early else None), callbacks
 
 
 # -- the net -----------------------------------------------------------------------------------

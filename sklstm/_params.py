@@ -12,6 +12,7 @@ The generated ``__init__`` is an ordinary function with an explicit signature (b
 checks, sktime's ``BaseObject`` and Sphinx see exactly what a hand-written one shows them.
 """
 
+import inspect
 import textwrap
 from numbers import Integral
 
@@ -54,7 +55,8 @@ class Param:
         self.default = default
         self.constraints = list(constraints)
         self.type = type
-        self.doc = textwrap.dedent(doc).strip()
+        # cleandoc: a description starts on the line of its opening quotes, unindented.
+        self.doc = inspect.cleandoc(doc)
 
     def replace(self, **changes):
         """A copy with some fields changed; ``note=`` appends a sentence to the doc."""
@@ -62,7 +64,7 @@ class Param:
         fields = {key: getattr(self, key) for key in self.__slots__}
         fields.update(changes)
         if note:
-            fields["doc"] = f"{fields['doc']}\n{textwrap.dedent(note).strip()}"
+            fields["doc"] = f"{fields['doc']}\n{inspect.cleandoc(note)}"
         return Param(**fields)
 
     def docstring(self):

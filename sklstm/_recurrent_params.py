@@ -71,6 +71,12 @@ TRAINING = ParamSet(
           the batches and anneals to ``lr / 1e4``; ``lr`` is then the peak, and a few epochs
           with a larger ``lr`` (e.g. 1e-2) often train as well as many at a constant rate.
           None: a constant rate."""),
+    Param("max_time", None, [Interval(Real, 0, None, closed="neither"), None], "float or None",
+          """A budget in seconds for each call to ``fit`` (or ``partial_fit``): training ends
+          after the epoch that reaches it, with the best weights so far (as early stopping
+          ends it; the history records ``stopped_by="max_time"``). None: no budget, training
+          ends at ``max_epochs`` or by early stopping. The budget counts training only, not
+          the conformal calibration after it."""),
     Param("restore_best_weights", True, ["boolean"], "bool",
           """Return the weights of the best epoch: by the validation loss with early
           stopping, else by the loss of the whole training set measured after each epoch

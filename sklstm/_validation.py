@@ -16,6 +16,15 @@ from sklearn.utils.validation import _check_feature_names, check_array
 from ._time import check_time_index
 
 FLOAT_DTYPES = (np.float64, np.float32)
+# The fitted attributes of the input's shape that ``validate_sequences`` records, documented
+# once for every estimator and transformer that has them.
+SHAPE_ATTRIBUTES_DOC = """    n_features_in_ : int
+        Columns of X seen in fit (features per step for 3-D X; steps for 2-D X).
+    n_timesteps_in_ : int
+        Number of time steps of X seen in fit.
+    feature_names_in_ : ndarray of str
+        Column names, when fit on a DataFrame with string column names.
+"""
 # The networks compute in float32: larger magnitudes become infinity on the device.
 FLOAT32_MAX = float(np.finfo(np.float32).max)
 
@@ -318,11 +327,15 @@ def validate_forecast_targets(estimator, y, n_samples):
     dtypes = list(y.dtypes) if isinstance(y, pd.DataFrame) else [
         getattr(y, "dtype", None) or np.asarray(y).dtype]
     if not all(pd.api.types.is_numeric_dtype(t) for t in dtypes):
-        raise TypeError(
-            f"{type(estimator).__name__}'s y must hold numbers (the values to forecast); got "
-            f"dtype {dtypes[0] if len(dtypes) == 1 else dtypes} with shape {np.shape(y)}. "
-            "Convert it first, e.g. y.astype(float)."
-        )
+        try:  # numbers held as objects (or as numeric text) are numbers
+            np.asarray(y, dtype=np.float64)
+        except (TypeError, ValueError):
+            raise TypeError(
+                f"{type(estimator).__name__}'s y must hold numbers (the values to forecast); "
+                f"got dtype {dtypes[0] if len(dtypes) == 1 else dtypes} with shape "
+                f"{np.shape(y)} (Unknown label type for a forecaster). Convert it first, "
+                "e.g. y.astype(float)."
+            ) from None
     y = check_array(
         y,
         ensure_2d=False,

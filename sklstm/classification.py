@@ -9,6 +9,7 @@ of the classifier's own parameters, kept beside the class whose behaviour they d
 class itself is under three hundred lines.
 """
 
+import inspect
 from functools import partial
 from numbers import Integral, Real
 
@@ -39,7 +40,7 @@ from ._padding import align_padding
 from ._params import IntInterval, Param, ParamSet, declare
 from ._recurrent_params import NETWORK, RUNTIME, SCALE_INPUT, TRAINING
 from ._scaling import scaling_choices, scaling_doc, sequence_deviation
-from ._validation import to_numpy_input
+from ._validation import SHAPE_ATTRIBUTES_DOC, to_numpy_input
 
 __all__ = ["CLASSIFIER_PARAMS", "SequenceClassifier", "amplitude_spread"]
 
@@ -148,11 +149,11 @@ CLASSIFIER_PARAMS = (
               (inversely proportional to the class frequencies)."""),
         Param("scaling", "auto", [StrOptions({"auto", *_CLASSIFIER_SCALINGS})],
               choices({"auto": None, **_CLASSIFIER_SCALINGS}),
-              scaling_doc("classifier") + f"""
+              scaling_doc("classifier") + "\n" + inspect.cleandoc(f"""
               "auto": "both" when the training sequences' deviations span
               {AUTO_SEQUENCE_SCALING_SPREAD:g} orders of magnitude or more
               (:func:`amplitude_spread`: appliance currents, power readings), else "global";
-              ``input_scaling_`` says which."""),
+              ``input_scaling_`` says which.""")),
         SCALE_INPUT,
     )
     + RUNTIME
@@ -177,13 +178,7 @@ CLASSIFIER_PARAMS = (
         The trained skorch net.
     history_ : pandas.DataFrame
         Per-epoch training history.
-    n_features_in_ : int
-        Columns of X seen in fit (features per step for 3-D X; steps for 2-D X).
-    n_timesteps_in_ : int
-        Number of time steps of X seen in fit.
-    feature_names_in_ : ndarray of str
-        Column names, when fit on a DataFrame with string column names.
-
+""" + SHAPE_ATTRIBUTES_DOC + """
     Examples
     --------
     >>> from sklstm import SequenceClassifier

@@ -21,7 +21,7 @@ from ._netbuild import early_stopping_on
 from ._params import Param, ParamSet, declare
 from ._recurrent_params import NETWORK, RUNTIME, SCALE_INPUT, TRAINING
 from ._scaling import SCALINGS, scaling_choices, scaling_doc
-from ._validation import validate_forecast_targets
+from ._validation import SHAPE_ATTRIBUTES_DOC, validate_forecast_targets
 from ._window_array import window_feature_names, window_target_position
 
 __all__ = ["FORECASTER_PARAMS", "GRUForecaster", "LSTMForecaster"]
@@ -93,15 +93,9 @@ _DOC_ATTRIBUTES = """
         The trained skorch net; ``net_.module_`` is the torch module.
     history_ : pandas.DataFrame
         Per-epoch training history (train loss, validation loss, duration, ...).
-    n_features_in_ : int
-        Columns of X seen in fit (features per step for 3-D X; steps for 2-D X).
-    n_timesteps_in_ : int
-        Window length seen in fit.
     horizon_ : int
         Number of predicted steps (columns of y, 1 for 1-D y).
-    feature_names_in_ : ndarray of str
-        Column names, when fit on a DataFrame with string column names.
-    series_features_ : tuple or None
+""" + SHAPE_ATTRIBUTES_DOC + """    series_features_ : tuple or None
         Column names of the series the windows were cut from (by ``make_sequences``), checked
         by :meth:`forecast`; None when unknown.
     scaling_ : object

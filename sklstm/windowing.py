@@ -22,6 +22,7 @@ from ._time import (
     extend_back,
 )
 from ._validation import (
+    SHAPE_ATTRIBUTES_DOC,
     as_3d,
     check_int_param,
     series_values,
@@ -352,12 +353,7 @@ class SequenceWindower(TransformerMixin, BaseEstimator, auto_wrap_output_keys=No
 
     Attributes
     ----------
-    n_features_in_ : int
-        Columns of X seen in fit (features per step for 3-D X; steps for 2-D X).
-    n_timesteps_in_ : int
-        Number of time steps of X seen in fit.
-    feature_names_in_ : ndarray of str
-        Column names, when fit on a DataFrame with string column names.
+    {shape_attributes}
 
     Notes
     -----
@@ -493,3 +489,7 @@ class SequenceWindower(TransformerMixin, BaseEstimator, auto_wrap_output_keys=No
         tags.input_tags.three_d_array = True
         tags.transformer_tags.preserves_dtype = ["float64", "float32"]
         return tags
+
+
+SequenceWindower.__doc__ = SequenceWindower.__doc__.replace(
+    "    {shape_attributes}\n", SHAPE_ATTRIBUTES_DOC)

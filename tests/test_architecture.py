@@ -129,6 +129,15 @@ def test_every_estimator_declares_its_parameters_once_and_documents_each(name):
         assert f"default={param.default!r}" in cls.__doc__
 
 
+@pytest.mark.parametrize("name", sorted(ESTIMATORS))
+def test_generated_parameter_documentation_is_indented_as_numpydoc_wants(name):
+    # A description written on the line of its opening quotes must still be dedented, or
+    # docutils sees a block quote inside the parameter ("Unexpected indentation").
+    section = ESTIMATORS[name].__doc__.split("Parameters\n    ----------\n")[1]
+    section = section.split("\n\n")[0]
+    assert all(len(line) - len(line.lstrip()) in (4, 8) for line in section.splitlines())
+
+
 def test_gru_classes_differ_from_the_lstm_classes_by_the_declared_default_only():
     import sklstm.sktime as adapters
 

@@ -63,7 +63,8 @@ def test_a_model_file_of_format_one_naming_scalings_by_class_path_still_loads(sa
     np.testing.assert_array_equal(loaded.predict(X), original.predict(X))
 
 
-@pytest.mark.parametrize("y", [pd.Series(["a"] * 30), np.array(["1.5"] * 30)])
+@pytest.mark.parametrize("y", [pd.Series(["a"] * 30), np.array(["x"] * 30),
+                               np.array([{"a": 1}] * 30, dtype=object)])
 def test_non_numeric_targets_are_refused_by_name(y):
     with pytest.raises(TypeError, match="y must hold numbers"):
         LSTMForecaster(max_epochs=1).fit(np.random.rand(30, 5), y)

@@ -257,3 +257,150 @@ def test_embedded_temperatures_are_the_loader_output_rounded():
     assert embedded.index.equals(full.index) and list(embedded.columns) == list(full.columns)
     np.testing.assert_allclose(embedded.to_numpy(), full.to_numpy(), atol=5e-4, equal_nan=True)
     assert embedded.isna().equals(full.isna())
+
+
+# -- the M3 and M4 competitions ------------------------------------------------------------
+def _competition_data_available():
+    import os
+    from pathlib import Path
+
+    folder = Path(os.environ.get(ENV_DATA, ""))
+    return (folder / "m3" / "m3_series.csv.gz").is_file() and (
+        folder / "m4" / "Hourly-train.csv.gz").is_file()
+
+
+requires_competitions = pytest.mark.skipif(
+    not _competition_data_available(),
+    reason="M3/M4 not found: set SKLSTM_DATA to ../shared/data (with m3/ and m4/)")
+
+
+@requires_competitions
+@pytest.mark.parametrize("frequency, n_series, horizon, season", [
+    ("yearly", 645, 6, 1), ("quarterly", 756, 8, 4), ("monthly", 1428, 18, 12),
+    ("other", 174, 8, 1),
+])
+def test_m3_every_series_split_at_the_competition_horizon(frequency, n_series, horizon,
+                                                          season):
+    from sklstm.datasets import load_m3
+
+    m3 = load_m3(frequency)
+    assert (len(m3.series_ids), m3.horizon, m3.season_length) == (n_series, horizon, season)
+    test_counts = m3.test.groupby(level="series_id").size()
+    assert (test_counts == horizon).all() and len(test_counts) == n_series
+    # The test period continues the training periods of the same series, without a gap.
+    last_train = m3.train.groupby(level="series_id").apply(lambda s: s.index[-1][1])
+    first_test_period = m3.test.groupby(level="series_id").apply(lambda s: s.index[0][1])
+    assert (first_test_period == last_train + 1).all()
+    n_train = m3.train.groupby(level="series_id").size()
+    assert (m3.info["n_train"] == n_train.reindex(m3.info.index)).all()
+    assert np.isfinite(m3.train).all() and np.isfinite(m3.test).all()
+
+
+@requires_competitions
+def test_m3_values_are_the_competitions():
+    from sklstm.datasets import load_m3
+
+    m3 = load_m3("yearly")
+    # N1 (micro, 1975-1994): 14 training years, then 6 test years.
+    assert m3.info.loc["N1", "category"] == "MICRO" and m3.info.loc["N1", "start"] == "1975"
+    assert m3.info.loc["N1", "n_train"] == 14
+    assert m3.train.loc["N1"].index.tolist() == list(range(14))
+    assert m3.test.loc["N1"].index.tolist() == list(range(14, 20))
+
+
+@requires_competitions
+@pytest.mark.parametrize("frequency, n_series, horizon, season", [
+    ("hourly", 414, 48, 24), ("weekly", 359, 13, 1)])
+def test_m4_train_and_test_files_joined_per_series(frequency, n_series, horizon, season):
+    from sklstm.datasets import load_m4
+
+    m4 = load_m4(frequency)
+    assert (len(m4.series_ids), m4.horizon, m4.season_length) == (n_series, horizon, season)
+    assert (m4.test.groupby(level="series_id").size() == horizon).all()
+    n_train = m4.train.groupby(level="series_id").size()
+    first_test = m4.test.groupby(level="series_id").apply(lambda s: s.index[0][1])
+    assert (first_test == n_train.reindex(first_test.index)).all()
+
+
+def test_m4_loader_downloads_both_files_once_and_reads_them_offline(tmp_path, local_server,
+                                                                     monkeypatch):
+    from sklstm.datasets import _competitions, load_m4
+
+    root, url = local_server
+    (root / "Weekly-train.csv").write_text('"V1","V2","V3","V4"\n"W1",1,2,3\n"W2",5,6,\n')
+    (root / "Weekly-test.csv").write_text('"V1",' + ",".join(f'"V{i}"' for i in range(2, 15))
+                                          + "\n" + "".join(
+        f'"{sid}",' + ",".join(str(v) for v in range(10, 23)) + "\n" for sid in ("W1", "W2")))
+    monkeypatch.setattr(_competitions, "_M4_URL", url + "/{name}-{part_lower}.csv")
+    monkeypatch.setenv(ENV_DATA, str(tmp_path / "nowhere"))
+    home = tmp_path / "home"
+    m4 = load_m4("weekly", data_home=home)
+    assert m4.train.loc["W1"].tolist() == [1, 2, 3] and m4.train.loc["W2"].tolist() == [5, 6]
+    assert m4.test.loc["W2"].index.tolist() == list(range(2, 15))
+    assert (home / "Weekly-train.csv").is_file()
+    # Offline from the cache, and from a folder given as path.
+    assert load_m4("weekly", data_home=home, download_if_missing=False).test.equals(m4.test)
+    assert load_m4("weekly", path=home).train.equals(m4.train)
+
+
+def test_competition_loaders_refuse_bad_frequency_and_damaged_files(tmp_path):
+    from sklstm.datasets import load_m3, load_m4
+
+    with pytest.raises(ValueError, match="frequency must be one of"):
+        load_m3("daily")
+    with pytest.raises(ValueError, match="frequency must be one of"):
+        load_m4("monthly")
+    (tmp_path / "Hourly-train.csv").write_text('"V1","V2","V3","V4"\n"H1",1,,3\n')
+    (tmp_path / "Hourly-test.csv").write_text('"V1","V2"\n"H1",1\n')
+    with pytest.raises(ValueError, match="gap before its last value"):
+        load_m4("hourly", path=tmp_path)
+    table = tmp_path / "m3_series.csv"
+    table.write_text("series_id,frequency,period,value,horizon,category,start\n"
+                     "N1,yearly,1,1.0,6,MICRO,1975\n")
+    with pytest.raises(ValueError, match="no more than the horizon"):
+        load_m3("yearly", path=table)
+    with pytest.raises(ValueError, match="no monthly series"):
+        load_m3("monthly", path=table)
+
+
+# -- the UCR archive -------------------------------------------------------------------------
+def _ucr_available():
+    import os
+    from pathlib import Path
+
+    return (Path(os.environ.get(ENV_DATA, "")) / "ucr" / "ItalyPowerDemand_TRAIN.tsv.gz").is_file()
+
+
+@pytest.mark.skipif(not _ucr_available(), reason="UCR sets not found under $SKLSTM_DATA/ucr")
+def test_ucr_sets_load_with_their_own_split_and_nan_padding():
+    from sklstm.datasets import load_ucr, ucr_sets
+
+    names = ucr_sets()
+    assert len(names) == 63 and "ItalyPowerDemand" in names
+    X, y = load_ucr("ItalyPowerDemand")
+    X_test, y_test = load_ucr("ItalyPowerDemand", "test")
+    assert X.shape == (67, 24) and X_test.shape == (1029, 24)
+    assert sorted(set(y)) == [1, 2] and y.dtype.kind == "i"
+    # A variable-length set: NaN padding at the end, no column that is padding everywhere.
+    X, _ = load_ucr("PickupGestureWiimoteZ")
+    lengths = (~np.isnan(X)).sum(axis=1)
+    assert lengths.min() < X.shape[1] == lengths.max()
+    assert np.isnan(X[lengths.argmin(), lengths.min():]).all()
+
+
+def test_ucr_loader_reads_the_archive_layout_and_names_what_is_missing(tmp_path):
+    from sklstm.datasets import load_ucr, ucr_sets
+
+    folder = tmp_path / "Toy"
+    folder.mkdir()
+    (folder / "Toy_TRAIN.tsv").write_text("1\t0.5\t1.5\t2.5\n2\t3.0\t4.0\tNaN\n")
+    X, y = load_ucr("Toy", path=tmp_path)
+    assert y.tolist() == [1, 2] and np.isnan(X[1, 2]) and X[0].tolist() == [0.5, 1.5, 2.5]
+    assert ucr_sets(tmp_path) == ["Toy"]
+    with pytest.raises(FileNotFoundError, match="Toy_TEST.tsv"):
+        load_ucr("Toy", "test", path=tmp_path)
+    with pytest.raises(ValueError, match="split must be"):
+        load_ucr("Toy", "validation", path=tmp_path)
+    (folder / "Toy_TEST.tsv").write_text("1\tNaN\tNaN\n")
+    with pytest.raises(ValueError, match="at least one value"):
+        load_ucr("Toy", "test", path=tmp_path)

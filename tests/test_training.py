@@ -182,3 +182,53 @@ def test_an_optimizer_without_weight_decay_is_accepted_unless_weight_decay_is_se
     with pytest.raises(ValueError, match="weight_decay=0.1 .* LBFGS takes no weight_decay"):
         LSTMForecaster(hidden_size=8, max_epochs=1, optimizer=torch.optim.LBFGS,
                        weight_decay=0.1).fit(X, y)
+
+
+class _FakeClock:
+    """A clock that advances one second each time it is read."""
+
+    def __init__(self):
+        self.now = 0.0
+
+    def perf_counter(self):
+        self.now += 1.0
+        return self.now
+
+
+def test_max_time_ends_training_after_the_epoch_that_reaches_it_with_the_best_weights(
+        monkeypatch):
+    import sklstm._callbacks as callbacks
+
+    monkeypatch.setattr(callbacks, "time", _FakeClock())
+    # Read once when training starts and once per epoch: 2.5 s are reached in the 3rd epoch.
+    X, y = pattern_anywhere(n=50)
+    clf = SequenceClassifier(architecture="recurrent", lr=0.05, max_epochs=40,
+                             clip_grad_norm=None, lr_schedule=None, max_time=2.5,
+                             random_state=0).fit(X, y)
+    history = clf.history_
+    assert len(history) == 3 and history["stopped_by"].iloc[-1] == "max_time"
+    proba = clf.predict_proba(X)
+    loss = -np.mean(np.log(proba[np.arange(len(y)), np.searchsorted(clf.classes_, y)]))
+    assert loss == pytest.approx(history["fit_loss"].min(), rel=1e-4)
+    unbounded = SequenceClassifier(architecture="recurrent", lr=0.05, max_epochs=5,
+                                   clip_grad_norm=None, lr_schedule=None,
+                                   random_state=0).fit(X, y)
+    assert len(unbounded.history_) == 5 and "stopped_by" not in unbounded.history_
+
+
+def test_max_time_with_early_stopping_and_through_the_sktime_door():
+    import pandas as pd
+
+    from sklstm.sktime import LSTMForecaster as SktimeForecaster
+
+    X, y = make_sequences(np.sin(np.arange(400) / 5), window_length=12)
+    model = LSTMForecaster(hidden_size=8, max_epochs=50, early_stopping=True, max_time=1e-9,
+                           random_state=0).fit(X, y)
+    assert len(model.history_) == 1 and "valid_loss" in model.history_
+    assert np.isfinite(model.predict(X[:3])).all()
+    series = pd.Series(np.sin(np.arange(120) / 4))
+    forecaster = SktimeForecaster(hidden_size=4, max_epochs=50, max_time=1e-9,
+                                  random_state=0).fit(series, fh=[1, 2])
+    assert len(forecaster.estimator_.history_) == 1
+    with pytest.raises(ValueError, match="max_time"):
+        LSTMForecaster(max_time=0).fit(X, y)

@@ -21,6 +21,7 @@ What a scaling is (one class, one module of this package; it registers itself by
   that reach it (the registry test fits, saves, loads and exports each).
 """
 
+import inspect
 import warnings
 
 import numpy as np
@@ -119,7 +120,7 @@ def scaling_choices(role):
 
 def scaling_doc(role):
     """The documentation of every choice of ``scaling`` for ``role``, one paragraph each."""
-    return "\n".join(f'"{choice}": {doc}' for cls in SCALINGS.values()
+    return "\n".join(f'"{choice}": {inspect.cleandoc(doc)}' for cls in SCALINGS.values()
                      for choice, doc in cls.choices.get(role, {}).items())
 
 

@@ -17,6 +17,17 @@ import pandas as pd
 from sklearn.datasets import fetch_file
 
 ENV_DATA = "SKLSTM_DATA"
+
+# The parameters every loader takes, documented once; ``{filename}`` and ``{publisher}`` are
+# filled in by each loader (``LOADER_PARAMS_DOC.format(...)``).
+LOADER_PARAMS_DOC = """    path : str or Path, default=None
+        The file itself (or its .gz), or a folder holding ``{filename}``. None: look in the
+        folder named by $SKLSTM_DATA, then the cache, then download from {publisher}.
+    data_home : str or Path, default=None
+        Cache folder for downloads (default $SKLSTM_HOME or ``~/sklstm_data``).
+    download_if_missing : bool, default=True
+        Download when no local copy is found; False raises FileNotFoundError instead.
+"""
 ENV_HOME = "SKLSTM_HOME"
 
 
@@ -28,6 +39,19 @@ class RemoteFile:
     url: str
     sha256: str | None = None
     size: int | None = None
+
+
+def documented_loader(filename, publisher):
+    """Decorator: put :data:`LOADER_PARAMS_DOC` where a loader's docstring says
+    ``{loader_params}``."""
+
+    def decorate(loader):
+        loader.__doc__ = loader.__doc__.replace(
+            "    {loader_params}\n", LOADER_PARAMS_DOC.format(filename=filename,
+                                                           publisher=publisher))
+        return loader
+
+    return decorate
 
 
 def _data_home_path(data_home=None):

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 
 from .._time import check_time_index
-from ._fetch import RemoteFile, locate, read_table
+from ._fetch import RemoteFile, documented_loader, locate, read_table
 
 _EXPECTED = (
     "SILSO's daily total sunspot number (SN_d_tot_V2.0.csv): 8 fields separated by ';' per "
@@ -16,6 +16,7 @@ _EXPECTED = (
 SUNSPOTS = RemoteFile("SN_d_tot_V2.0.csv", "https://www.sidc.be/SILSO/DATA/SN_d_tot_V2.0.csv")
 
 
+@documented_loader("SN_d_tot_V2.0.csv", "SILSO")
 def load_sunspots(path=None, *, data_home=None, download_if_missing=True):
     """Load the SILSO daily total sunspot number as a daily Series.
 
@@ -23,13 +24,7 @@ def load_sunspots(path=None, *, data_home=None, download_if_missing=True):
 
     Parameters
     ----------
-    path : str or Path, default=None
-        The CSV (or .gz) itself, or a folder holding ``SN_d_tot_V2.0.csv``. None: look in the
-        folder named by $SKLSTM_DATA, then the cache, then download from SILSO.
-    data_home : str or Path, default=None
-        Cache folder for downloads (default $SKLSTM_HOME or ``~/sklstm_data``).
-    download_if_missing : bool, default=True
-        Download when no local copy is found; False raises FileNotFoundError instead.
+    {loader_params}
 
     Returns
     -------
@@ -61,6 +56,7 @@ MONTHLY_SUNSPOTS = RemoteFile("SN_m_tot_V2.0.csv",
                               "https://www.sidc.be/SILSO/DATA/SN_m_tot_V2.0.csv")
 
 
+@documented_loader("SN_m_tot_V2.0.csv", "SILSO")
 def load_monthly_sunspots(path=None, *, data_home=None, download_if_missing=True):
     """Load the SILSO monthly mean total sunspot number (1749 onwards) as a monthly Series.
 
@@ -68,13 +64,7 @@ def load_monthly_sunspots(path=None, *, data_home=None, download_if_missing=True
 
     Parameters
     ----------
-    path : str or Path, default=None
-        The CSV (or .gz) itself, or a folder holding ``SN_m_tot_V2.0.csv``. None: look in the
-        folder named by $SKLSTM_DATA, then the cache, then download from SILSO.
-    data_home : str or Path, default=None
-        Cache folder for downloads (default $SKLSTM_HOME or ``~/sklstm_data``).
-    download_if_missing : bool, default=True
-        Download when no local copy is found; False raises FileNotFoundError instead.
+    {loader_params}
 
     Returns
     -------

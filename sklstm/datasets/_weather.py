@@ -5,7 +5,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..impute import reinstate_missing_timestamps
-from ._fetch import RemoteFile, locate, read_table
+from ._fetch import RemoteFile, documented_loader, locate, read_table
 
 _REQUIRED = ["Date", "Location", "MinTemp", "MaxTemp"]
 _EXPECTED = (
@@ -23,6 +23,7 @@ WEATHER_AUS = RemoteFile(
 )
 
 
+@documented_loader("weatherAUS.csv", "the publisher")
 def load_weather_aus(path=None, *, data_home=None, download_if_missing=True):
     """Load the raw daily "Rain in Australia" table.
 
@@ -31,13 +32,7 @@ def load_weather_aus(path=None, *, data_home=None, download_if_missing=True):
 
     Parameters
     ----------
-    path : str or Path, default=None
-        ``weatherAUS.csv`` (or .gz) itself, or a folder holding it. None: look in $SKLSTM_DATA,
-        then the cache, then download.
-    data_home : str or Path, default=None
-        Cache folder for downloads.
-    download_if_missing : bool, default=True
-        Download when no local copy is found.
+    {loader_params}
 
     Returns
     -------

@@ -462,7 +462,7 @@ class GRUForecaster(LSTMForecaster):
     def get_test_params(cls, parameter_set="default"):
         """Small settings for sktime's conformance tests (a few epochs of a tiny network)."""
         return [
-            {"window_length": 3, "hidden_size": 4, "max_epochs": 2, "random_state": 0},
+            LSTMForecaster.get_test_params(parameter_set)[0],
             {
                 "window_length": 5,
                 "hidden_size": 4,

@@ -1,0 +1,242 @@
+"""Forecast accuracy on the standard yardsticks: M3 (yearly, quarterly, monthly, other) and M4
+(hourly, weekly), each with the competition's horizon and its test period, against naive,
+seasonal naive and statsforecast's AutoETS, AutoTheta and AutoARIMA in the same run.
+
+sklstm's two doors, with defaults (a user who reads the README):
+
+- ``core``: the windows door, ``make_sequences(panel, window_length=W, horizon=H,
+  series_id=...)`` -> ``LSTMForecaster(random_state=seed)`` -> ``forecast(panel)``, one global
+  model per set, with W = 2H (the issue's "windows of 2H"), shortened to what the shortest
+  training series allows (M3 yearly: 8);
+- ``sktime``: ``sklstm.sktime.LSTMForecaster(random_state=seed)`` fit on the panel, ``fh`` =
+  1..H (its own default window of 12).
+
+Metrics as the M competitions define them: sMAPE (200 |y - f| / (|y| + |f|), mean over the
+horizon, then over series) and MASE (MAE over the in-sample MAE of the seasonal naive forecast,
+seasonal period of the competition, 1 for yearly/other/weekly); the share of series where a
+method's sMAPE is below seasonal naive's; wall time of the whole set. Series are indexed by
+position (the competitions give no calendar for many), so the seasonal period is passed
+explicitly.
+
+    SKLSTM_DATA=../shared/data python benchmarks/competitions.py --sets m3-monthly \
+        --methods naive,snaive,ets,theta,core,sktime --seeds 0
+    SKLSTM_DATA=../shared/data python benchmarks/competitions.py --write-docs
+
+Forecasts are cached per set, method and seed in ``benchmarks/results/competitions/`` (with
+their wall time), so that the table is re-drawn without re-running; ``--refresh`` re-runs.
+The anchors need ``pip install -e ".[stats]" -c constraints.txt``. Run it alone on the machine.
+"""
+
+import argparse
+import json
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+HERE = Path(__file__).resolve().parent
+CACHE = HERE / "results" / "competitions"
+DOCS = HERE.parent / "docs" / "competitions.md"
+SETS = ("m3-yearly", "m3-quarterly", "m3-monthly", "m3-other", "m4-hourly", "m4-weekly")
+BASELINES = ("naive", "snaive", "ets", "theta", "arima")
+SKLSTM = ("core", "sktime")
+
+
+def load(name):
+    from sklstm.datasets import load_m3, load_m4
+
+    source, frequency = name.split("-")
+    return (load_m3 if source == "m3" else load_m4)(frequency)
+
+
+def _histories(competition):
+    return {k: s.droplevel(0) for k, s in competition.train.groupby(level="series_id",
+                                                                    sort=False)}
+
+
+# -- methods: each returns {series_id: forecast array of length H} -----------------------------
+def naive(comp, seed):
+    return {k: np.repeat(s.iloc[-1], comp.horizon) for k, s in _histories(comp).items()}
+
+
+def snaive(comp, seed):
+    m, h = comp.season_length, comp.horizon
+    out = {}
+    for k, s in _histories(comp).items():
+        last = s.to_numpy()[-m:] if len(s) >= m else np.repeat(s.iloc[-1], m)
+        out[k] = np.resize(last, h) if m > 1 else np.repeat(s.iloc[-1], h)
+    return out
+
+
+def _statsforecast(model_name):
+    def method(comp, seed):
+        from statsforecast import StatsForecast
+        from statsforecast.models import AutoARIMA, AutoETS, AutoTheta
+
+        model = {"ets": AutoETS, "theta": AutoTheta, "arima": AutoARIMA}[model_name]
+        frame = comp.train.rename("y").reset_index().rename(
+            columns={"series_id": "unique_id", "period": "ds"})
+        sf = StatsForecast(models=[model(season_length=comp.season_length)], freq=1, n_jobs=1)
+        result = sf.forecast(df=frame, h=comp.horizon)
+        column = [c for c in result.columns if c not in ("unique_id", "ds")][0]
+        return {k: part[column].to_numpy() for k, part in result.groupby("unique_id")}
+    return method
+
+
+def core_window(comp):
+    """2H, or what the shortest training series allows (a window and H targets)."""
+    shortest = int(comp.info["n_train"].min())
+    return max(2, min(2 * comp.horizon, shortest - comp.horizon))
+
+
+def core(comp, seed):
+    from sklstm import LSTMForecaster, make_sequences
+
+    X, y = make_sequences(comp.train, window_length=core_window(comp), horizon=comp.horizon)
+    model = LSTMForecaster(random_state=seed).fit(X, y)
+    forecast = model.forecast(comp.train)
+    return {k: s.to_numpy() for k, s in forecast.groupby(level=0, sort=False)}
+
+
+def sktime_door(comp, seed):
+    from sklstm.sktime import LSTMForecaster
+
+    y = comp.train.to_frame("y")
+    fh = list(range(1, comp.horizon + 1))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        forecaster = LSTMForecaster(random_state=seed).fit(y, fh=fh)
+        prediction = forecaster.predict()
+    return {k: s.to_numpy() for k, s in prediction["y"].groupby(level=0, sort=False)}
+
+
+METHODS = {"naive": naive, "snaive": snaive, "ets": _statsforecast("ets"),
+           "theta": _statsforecast("theta"), "arima": _statsforecast("arima"),
+           "core": core, "sktime": sktime_door}
+SEEDED = set(SKLSTM)
+
+
+# -- metrics ------------------------------------------------------------------------------------
+def smape(y, f):
+    return float(np.mean(200 * np.abs(y - f) / (np.abs(y) + np.abs(f))))
+
+
+def mase(history, y, f, m):
+    history = np.asarray(history, dtype=float)
+    m = m if len(history) > m else 1
+    scale = np.mean(np.abs(history[m:] - history[:-m]))
+    return float(np.mean(np.abs(y - f)) / scale) if scale > 0 else np.nan
+
+
+def score(comp, forecasts):
+    """Per series: sMAPE and MASE."""
+    rows = []
+    histories = _histories(comp)
+    for k, truth in comp.test.groupby(level="series_id", sort=False):
+        y, f = truth.to_numpy(), np.asarray(forecasts[k], dtype=float)
+        rows.append({"series_id": k, "smape": smape(y, f),
+                     "mase": mase(histories[k], y, f, comp.season_length)})
+    return pd.DataFrame(rows).set_index("series_id")
+
+
+# -- running and caching ------------------------------------------------------------------------
+def _cache_file(set_name, method, seed):
+    suffix = f"-seed{seed}" if method in SEEDED else ""
+    return CACHE / set_name / f"{method}{suffix}.csv"
+
+
+def run(set_name, method, seed, comp, refresh=False):
+    file = _cache_file(set_name, method, seed)
+    if file.is_file() and not refresh:
+        frame = pd.read_csv(file, index_col=0)
+        return {k: row.dropna().to_numpy() for k, row in frame.iterrows()}, json.loads(
+            file.with_suffix(".json").read_text())["seconds"]
+    start = time.perf_counter()
+    forecasts = METHODS[method](comp, seed)
+    seconds = time.perf_counter() - start
+    file.parent.mkdir(parents=True, exist_ok=True)
+    pd.DataFrame.from_dict({k: np.asarray(v, dtype=float) for k, v in forecasts.items()},
+                           orient="index").to_csv(file)
+    file.with_suffix(".json").write_text(json.dumps({"seconds": seconds}))
+    return forecasts, seconds
+
+
+def summarise(set_name, comp, results):
+    """One row per method: mean sMAPE/MASE (mean and spread over seeds), share beating
+    seasonal naive, wall time."""
+    reference = score(comp, results["snaive"][0][1]) if "snaive" in results else None
+    rows = []
+    for method, runs in results.items():
+        scores = [score(comp, forecasts) for _, forecasts, _ in runs]
+        smapes = [s["smape"].mean() for s in scores]
+        mases = [s["mase"].mean() for s in scores]
+        beats = (np.mean([(s["smape"] < reference["smape"]).mean() for s in scores])
+                 if reference is not None else np.nan)
+        rows.append({
+            "set": set_name, "method": method, "seeds": len(runs),
+            "sMAPE": np.mean(smapes), "sMAPE spread": np.ptp(smapes) if len(runs) > 1 else 0.0,
+            "MASE": np.mean(mases), "beats snaive": beats,
+            "seconds": np.mean([seconds for _, _, seconds in runs]),
+        })
+    return rows
+
+
+def table(rows):
+    frame = pd.DataFrame(rows)
+    lines = ["| set | method | seeds | sMAPE | spread | MASE | beats seasonal naive | wall s |",
+             "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    for _, r in frame.iterrows():
+        lines.append(f"| {r['set']} | {r['method']} | {r['seeds']} | {r['sMAPE']:.2f} | "
+                     f"{r['sMAPE spread']:.2f} | {r['MASE']:.3f} | {r['beats snaive']:.0%} | "
+                     f"{r['seconds']:.0f} |")
+    return "\n".join(lines)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sets", default=",".join(SETS))
+    parser.add_argument("--methods", default="naive,snaive,ets,theta,core,sktime")
+    parser.add_argument("--seeds", default="0")
+    parser.add_argument("--refresh", action="store_true")
+    parser.add_argument("--write-docs", action="store_true")
+    args = parser.parse_args()
+    seeds = [int(s) for s in args.seeds.split(",")]
+    methods = args.methods.split(",")
+    unknown = set(methods) - set(METHODS)
+    if unknown:
+        parser.error(f"unknown methods {sorted(unknown)}; choose from {sorted(METHODS)}")
+    rows = []
+    for set_name in args.sets.split(","):
+        comp = load(set_name)
+        results = {}
+        for method in methods:
+            runs = []
+            for seed in (seeds if method in SEEDED else [0]):
+                forecasts, seconds = run(set_name, method, seed, comp, args.refresh)
+                runs.append((seed, forecasts, seconds))
+                print(f"{set_name} {method} seed {seed}: {seconds:.0f} s", flush=True)
+            results[method] = runs
+        set_rows = summarise(set_name, comp, results)
+        rows += set_rows
+        print(table(set_rows), flush=True)
+    if args.write_docs:
+        write_docs(rows, args)
+    return rows
+
+
+def write_docs(rows, args):
+    DOCS.write_text(f"""# The M3 and M4 competitions
+
+Generated by `SKLSTM_DATA=../shared/data python benchmarks/competitions.py --sets {args.sets}
+--methods {args.methods} --seeds {args.seeds} --write-docs` (2 cores, one process, methods run
+one after the other; wall times are of the whole set). See the script's docstring for the
+doors, the window rule and the metrics (sMAPE and MASE as the competitions define them).
+
+{table(rows)}
+""")
+
+
+if __name__ == "__main__":
+    main()
