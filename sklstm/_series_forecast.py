@@ -7,43 +7,137 @@ import pandas as pd
 
 from ._panel import is_panel, level_names, series_index, split_panel
 from ._time import future_index
-from ._validation import series_values
+from ._validation import check_int_param, series_values
 
 
-def forecast(estimator, series, freq=None, coverage=None, series_id=None):
+def forecast(estimator, series, freq=None, coverage=None, series_id=None, steps=None,
+             future=None):
     """See :meth:`sklstm.LSTMForecaster.forecast`."""
     est = estimator
     est._check_fitted()
-    parts = split_panel(series, series_id) if is_panel(series, series_id) else [(None, series)]
-    windows, futures = [], []
+    steps = est.horizon_ if steps is None else check_int_param(steps, "steps")
+    if coverage is not None and steps > est.horizon_:
+        raise ValueError(
+            f"prediction intervals are calibrated for the network's {est.horizon_} direct "
+            f"steps, but steps={steps}; forecast at most {est.horizon_} steps with coverage, "
+            "or fit with a horizon that covers them."
+        )
+    panel = is_panel(series, series_id)
+    parts = split_panel(series, series_id) if panel else [(None, series)]
+    future_parts = _future_parts(future, series_id, panel)
+    windows, indexes, others = [], [], []
     for key, part in parts:
         try:
-            window, future = last_window(est, part, freq)
+            window, index = last_window(est, part, freq, steps)
+            others.append(_future_others(est, future_parts, key, index, steps))
         except ValueError as error:
             if key is None:
                 raise
             raise ValueError(f"series {key!r} of the panel: {error}") from None
         windows.append(window)
-        futures.append(future)
+        indexes.append(index)
     window = np.concatenate(windows)
-    prediction = est.predict(window).reshape(len(parts), est.horizon_)
-    if parts[0][0] is None:
-        index = futures[0]
+    if steps <= est.horizon_:
+        prediction = est.predict(window).reshape(len(parts), est.horizon_)[:, :steps]
     else:
-        keys = [key for key, _ in parts for _ in range(est.horizon_)]
-        times = [time for future in futures for time in future]
+        prediction = recursive_paths(est, window, others, steps)
+    if parts[0][0] is None:
+        index = indexes[0]
+    else:
+        keys = [key for key, _ in parts for _ in range(steps)]
+        times = [time for future_index_ in indexes for time in future_index_]
         index = series_index(keys, times, level_names(series, series_id))
     if coverage is None:
         return pd.Series(prediction.ravel(), index=index, name="forecast")
-    lower, upper = est.predict_interval(window, coverage=coverage)
+    lower, upper = (np.reshape(b, (len(parts), est.horizon_))[:, :steps]
+                    for b in est.predict_interval(window, coverage=coverage))
     return pd.DataFrame(
         {"forecast": prediction.ravel(), "lower": np.ravel(lower), "upper": np.ravel(upper)},
         index=index,
     )
 
 
-def last_window(estimator, series, freq):
-    """The input window after the end of one series, and the future index."""
+def recursive_paths(estimator, windows, others, n_steps):
+    """Forecast ``n_steps`` after each window, ``horizon_`` steps per pass of the network.
+
+    The forecasts are appended to the window as the target feature; ``others[i]`` holds the
+    other features of window ``i`` for the steps fed back (``(n_steps, n_features - 1)``, in
+    the window's order without the target), or None when the window has no other feature
+    (or its path is not needed beyond one pass). Returns ``(n_windows, n_steps)``.
+    """
+    est = estimator
+    windows = np.asarray(windows, dtype=np.float64)
+    squeeze = windows.ndim == 2
+    if squeeze:
+        windows = windows[:, :, np.newaxis]
+    length, horizon = windows.shape[1], est.horizon_
+    target = est._window_target if getattr(est, "_window_target", None) is not None else 0
+    rest = np.arange(windows.shape[2]) != target
+    paths = np.empty((len(windows), 0))
+    while paths.shape[1] < n_steps:
+        batch = windows[:, :, 0] if squeeze else windows
+        prediction = est.predict(batch).reshape(len(windows), horizon)
+        done = paths.shape[1]
+        take = min(horizon, n_steps - done)
+        paths = np.concatenate([paths, prediction[:, :take]], axis=1)
+        if paths.shape[1] >= n_steps:
+            break
+        new_rows = np.empty((len(windows), take, windows.shape[2]))
+        new_rows[:, :, target] = prediction[:, :take]
+        for i, other in enumerate(others):
+            if other is not None:
+                new_rows[i][:, rest] = other[done : done + take]
+            else:
+                # No other feature, or a path complete after fewer steps (its later steps are
+                # discarded): any finite values keep the batch valid.
+                new_rows[i][:, rest] = windows[i, -1, rest]
+        windows = np.concatenate([windows, new_rows], axis=1)[:, -length:]
+    return paths
+
+
+def _future_parts(future, series_id, panel):
+    if future is None:
+        return None
+    if panel:
+        return dict(split_panel(future, series_id, name="future"))
+    return {None: future}
+
+
+def _future_others(estimator, future_parts, key, index, steps):
+    """The non-target features of the steps the recursion feeds back (None if none needed)."""
+    est = estimator
+    n_features = est._n_step_features
+    if steps <= est.horizon_ or n_features == 1:
+        return None
+    if future_parts is None or key not in future_parts:
+        raise ValueError(
+            f"forecasting {steps} steps with a network of horizon {est.horizon_} is recursive "
+            f"and needs the other {n_features - 1} feature(s) of every step fed back; pass "
+            f"future= with them for the {steps} steps after the end (the target column may "
+            "be NaN), or fit with a horizon that covers the steps."
+        )
+    values, future_index_, _ = series_values(future_parts[key], "future")
+    if values.shape[1] != n_features:
+        raise ValueError(f"future has {values.shape[1]} column(s); the windows had "
+                         f"{n_features} (pass the same columns as the series).")
+    if future_index_ is not None:
+        rows = pd.DataFrame(values, index=future_index_).reindex(index)
+        values = rows.to_numpy()
+    if values.shape[0] < steps:
+        raise ValueError(f"future has {values.shape[0]} rows; the recursion needs the "
+                         f"{steps} steps after the end of the series.")
+    target = est._window_target if est._window_target is not None else 0
+    others = np.delete(values[:steps], target, axis=1)
+    if np.isnan(others).any():
+        raise ValueError(
+            f"future holds NaN in the features fed back for the {steps} steps after the end "
+            f"({index[0]} .. {index[-1]}); give every one of them."
+        )
+    return others
+
+
+def last_window(estimator, series, freq, steps=None):
+    """The input window after the end of one series, and the index of the next ``steps``."""
     est = estimator
     values, index, columns = series_values(series, "series")
     check_series_columns(est, values, columns)
@@ -60,7 +154,7 @@ def last_window(estimator, series, freq):
         )
     if index is None:
         index = pd.RangeIndex(values.shape[0])
-    future = future_index(index, est.horizon_, freq, "series")
+    future = future_index(index, est.horizon_ if steps is None else steps, freq, "series")
     return (window[:, :, 0] if est._fit_ndim == 2 else window), future
 
 

@@ -306,8 +306,9 @@ class LSTMForecaster(RegressorMixin, BaseRecurrent):
             return bounds[0][:, 0], bounds[1][:, 0]
         return tuple(b.reshape(len(b), self.horizon_) for b in bounds)
 
-    def forecast(self, series, freq=None, coverage=None, series_id=None):
-        """Forecast the ``horizon`` steps after the end of ``series``, with their timestamps.
+    def forecast(self, series, freq=None, coverage=None, series_id=None, steps=None,
+                 future=None):
+        """Forecast the steps after the end of ``series``, with their timestamps.
 
         Parameters
         ----------
@@ -326,11 +327,20 @@ class LSTMForecaster(RegressorMixin, BaseRecurrent):
         series_id : "columns", column label or None, default=None
             Read ``series`` as many series (see :func:`sklstm.make_sequences`); each is
             forecast from its own last window.
+        steps : int or None, default=None
+            How many steps to forecast; None: ``horizon_``. Beyond ``horizon_`` the forecast
+            is recursive: the network's forecasts are appended to the window and it is
+            applied again, ``horizon_`` steps at a time (without intervals).
+        future : pandas Series/DataFrame or array-like, or None, default=None
+            For a recursive forecast of windows with more than the target feature
+            (covariates, calendar features): the same columns as ``series`` for the
+            ``steps`` after its end (the target column is not read and may be NaN), laid
+            out as ``series`` (a panel for a panel).
 
         Returns
         -------
         pandas.Series or pandas.DataFrame
-            The ``horizon_`` forecasts of the target, indexed by the future labels: of the
+            The ``steps`` forecasts of the target, indexed by the future labels: of the
             same type as the series' index (DatetimeIndex with its timezone, PeriodIndex,
             integer positions); for many series, a (series, time) MultiIndex, every series'
             steps after its own end. With ``coverage``, a DataFrame with columns "forecast",
@@ -347,8 +357,11 @@ class LSTMForecaster(RegressorMixin, BaseRecurrent):
         >>> model = LSTMForecaster(scaling="window", max_epochs=5, random_state=0).fit(X, y)
         >>> model.forecast(panel, series_id="columns").index.tolist()
         [('a', 200), ('a', 201), ('b', 200), ('b', 201)]
+        >>> model.forecast(panel["a"], steps=5).index.tolist()  # recursive beyond horizon_
+        [200, 201, 202, 203, 204]
         """
-        return _series_forecast.forecast(self, series, freq, coverage, series_id)
+        return _series_forecast.forecast(self, series, freq, coverage, series_id, steps,
+                                         future)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

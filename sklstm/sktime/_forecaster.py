@@ -21,8 +21,10 @@ from sklearn.utils._param_validation import StrOptions, validate_parameter_const
 from sktime.forecasting.base import BaseForecaster, ForecastingHorizon
 
 from .. import forecasting as _core
-from .._panel import series_index, split_panel, time_order
+from .._panel import series_index, split_panel
+from .._time import IrregularTimeIndexWarning
 from .._params import IntInterval, Param, ParamSet, declare
+from .._series_forecast import recursive_paths
 from .._window_array import WindowArray
 from ..seasonal import Deseasonalizer
 from ..windowing import make_sequences
@@ -251,31 +253,28 @@ class LSTMForecaster(BaseForecaster):
         return self.deseasonalizer_.inverse_transform(frame)
 
     def _training_windows(self, y, X):
-        """Windows and targets of every series in time order (never across two series)."""
+        """The core's windows of every series (``make_sequences``: in time order, never
+        across two series), y's column first."""
         length, horizon = int(self.window_length), self.horizon_
-        windows, targets, origins = [], [], []
-        for key, part in _instances(_joined(y, X)):
-            values = part.to_numpy(dtype=float)
-            n_windows = values.shape[0] - length - horizon + 1
-            if n_windows < 1:
+        joined = _joined(y, X)
+        for key, part in _instances(joined):
+            if part.shape[0] < length + horizon:
                 where = "" if key is None else f" (series {key!r})"
                 raise ValueError(
-                    f"y has {values.shape[0]} time points{where}, fewer than window_length "
+                    f"y has {part.shape[0]} time points{where}, fewer than window_length "
                     f"+ horizon = {length} + {horizon}; pass a longer series or lower "
                     "window_length / the forecasting horizon."
                 )
-            # Positions, not names: y's and X's columns may share a name.
-            part_X, part_y = make_sequences(values, length, horizon=horizon, target=0)
-            windows.append(part_X)
-            targets.append(np.asarray(part_y).reshape(n_windows, horizon))
-            origins.append(part.index[length - 1 : length - 1 + n_windows])
-        # Time order across series: early stopping holds out the latest windows.
-        order = time_order(origins[0].append(origins[1:])) if len(origins) > 1 else slice(None)
-        windows = np.concatenate(windows)[order].view(WindowArray)
+        # Positions, not names: y's and X's columns may share a name.
+        joined = joined.set_axis([f"column {i}" for i in range(joined.shape[1])], axis=1)
+        with warnings.catch_warnings():
+            # sktime has validated the index; its spacing is the user's own.
+            warnings.simplefilter("ignore", IrregularTimeIndexWarning)
+            windows, targets = make_sequences(joined, length, horizon=horizon,
+                                              target="column 0")
         # The target is column 0 of every window: scaling="window" puts y in its frame.
         windows.feature_names = None
-        windows.target_position = 0
-        return windows, np.concatenate(targets)[order]
+        return windows, np.asarray(targets).reshape(len(windows), horizon)
 
     def _update(self, y, X=None, update_params=True):
         if not update_params:
@@ -397,29 +396,10 @@ class LSTMForecaster(BaseForecaster):
         return 1 + (0 if self._X is None else self._X.shape[1])
 
     def _recursive_paths(self, histories, futures, n_steps):
-        """Forecast ``n_steps`` for every series at once, ``horizon_`` steps per pass."""
-        length, horizon = int(self.window_length), self.horizon_
+        """Forecast ``n_steps`` for every series at once: the core's recursion."""
+        length = int(self.window_length)
         windows = np.stack([history[-length:] for history in histories])
-        paths = np.empty((len(histories), 0))
-        while paths.shape[1] < n_steps:
-            prediction = self.estimator_.predict(windows.view(WindowArray))
-            prediction = prediction.reshape(len(histories), horizon)
-            done = paths.shape[1]
-            take = min(horizon, n_steps - done)
-            paths = np.concatenate([paths, prediction[:, :take]], axis=1)
-            if paths.shape[1] >= n_steps:
-                break
-            new_rows = np.empty((len(histories), take, windows.shape[2]))
-            new_rows[:, :, 0] = prediction[:, :take]
-            for i, future in enumerate(futures):
-                if future is not None:
-                    new_rows[i, :, 1:] = future[done : done + take]
-                else:
-                    # This series' forecast is complete (the later steps are discarded); any
-                    # finite values keep the batch valid.
-                    new_rows[i, :, 1:] = windows[i, -1, 1:]
-            windows = np.concatenate([windows, new_rows], axis=1)[:, -length:]
-        return list(paths)
+        return list(recursive_paths(self.estimator_, windows, futures, n_steps))
 
     # -- sktime ---------------------------------------------------------------------------------
     @classmethod

@@ -1,0 +1,84 @@
+"""One engine behind the doors: the core's forecast beyond the horizon, and the sktime door
+giving the windows door's forecasts when both are given the same settings."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sklstm import LSTMForecaster, add_calendar_features, make_sequences
+
+
+def _series(n=160, seed=0):
+    rng = np.random.default_rng(seed)
+    t = np.arange(n)
+    return pd.Series(5 + np.sin(2 * np.pi * t / 12) + 0.05 * t + 0.1 * rng.normal(size=n),
+                     index=pd.period_range("2000-01", periods=n, freq="M"), name="y")
+
+
+SMALL = dict(hidden_size=8, max_epochs=5, random_state=0)
+
+
+def test_forecast_beyond_the_horizon_feeds_the_forecasts_back():
+    series = _series()
+    X, y = make_sequences(series, window_length=12, horizon=3)
+    model = LSTMForecaster(**SMALL).fit(X, y)
+    forecast = model.forecast(series, steps=7)
+    assert len(forecast) == 7
+    assert forecast.index.equals(pd.period_range(series.index[-1] + 1, periods=7, freq="M"))
+    # By hand: three passes of the network, each window ending with the forecasts so far.
+    window = series.to_numpy()[-12:]
+    path = []
+    while len(path) < 7:
+        step = model.predict(window[np.newaxis])[0]
+        path.extend(step)
+        window = np.concatenate([window, step])[-12:]
+    np.testing.assert_allclose(forecast.to_numpy(), path[:7], rtol=1e-12)
+    # Fewer steps than the horizon: the first of the direct forecasts.
+    np.testing.assert_allclose(model.forecast(series, steps=2).to_numpy(),
+                               model.forecast(series).to_numpy()[:2])
+
+
+def test_recursion_with_known_future_features_reads_them_from_future():
+    series = _series()
+    frame = add_calendar_features(series.to_frame(), lead=0)
+    X, y = make_sequences(frame, window_length=12, horizon=2, target="y")
+    model = LSTMForecaster(**SMALL).fit(X, y)
+    with pytest.raises(ValueError, match="pass future="):
+        model.forecast(frame, steps=5)
+    future_index = pd.period_range(series.index[-1] + 1, periods=5, freq="M")
+    future = add_calendar_features(pd.DataFrame({"y": np.nan}, index=future_index), lead=0)
+    forecast = model.forecast(frame, steps=5, future=future)
+    assert len(forecast) == 5 and np.isfinite(forecast).all()
+    # The future's target column is not read: any value gives the same forecast.
+    other = future.assign(y=123.0)
+    np.testing.assert_array_equal(model.forecast(frame, steps=5, future=other), forecast)
+    with pytest.raises(ValueError, match="NaN in the features fed back"):
+        model.forecast(frame, steps=5, future=future.iloc[:3].reindex(future_index))
+    with pytest.raises(ValueError, match="intervals are calibrated"):
+        model.forecast(frame, steps=5, future=future, coverage=0.9)
+
+
+def test_panel_forecast_beyond_the_horizon():
+    panel = pd.concat({"a": _series(seed=0), "b": _series(seed=1) * 3},
+                      names=["id", "time"])
+    X, y = make_sequences(panel, window_length=12, horizon=2)
+    model = LSTMForecaster(scaling="window", **SMALL).fit(X, y)
+    forecast = model.forecast(panel, steps=5)
+    assert forecast.index.get_level_values(0).tolist() == ["a"] * 5 + ["b"] * 5
+    alone = model.forecast(panel.loc["b"], steps=5)
+    np.testing.assert_allclose(forecast.loc["b"].to_numpy(), alone.to_numpy(), rtol=1e-12)
+
+
+@pytest.mark.parametrize("scaling", ["global", "window"])
+def test_the_sktime_door_gives_the_windows_doors_forecast_for_the_same_settings(scaling):
+    from sklstm.sktime import LSTMForecaster as SktimeForecaster
+
+    series = _series()
+    settings = dict(scaling=scaling, early_stopping=False, **SMALL)
+    door = SktimeForecaster(window_length=12, horizon=3, season_length=None,
+                            center_series=False, **settings)
+    door.fit(series, fh=list(range(1, 8)))
+    X, y = make_sequences(series, window_length=12, horizon=3)
+    core = LSTMForecaster(**settings).fit(X, y)
+    np.testing.assert_allclose(door.predict().to_numpy(), core.forecast(series, steps=7),
+                               rtol=1e-10)
