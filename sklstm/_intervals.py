@@ -74,3 +74,39 @@ def score_quantile(scores, coverage):
         stacklevel=3,
     )
     return np.full(scores.shape[1], np.inf)
+
+
+def bounds(estimator, X3, coverages):
+    """Point forecasts ``(n, horizon)`` and, per coverage, the half widths ``(n, horizon)``
+    of the split-conformal intervals (one pass of the network for all coverages)."""
+    est = estimator
+    point = est.scaling_.decode(est._forward(X3), X3)
+    scales = window_scales(getattr(est, "_interval_scaling", None), X3)
+    half_widths = [score_quantile(est.conformal_scores_, c)[np.newaxis, :] * scales
+                   for c in coverages]
+    return point, half_widths
+
+
+def check_quantiles(quantiles):
+    levels = np.asarray(quantiles, dtype=np.float64).ravel()
+    if levels.size == 0 or not np.all((levels > 0) & (levels < 1)):
+        raise ValueError(f"quantiles must be numbers in (0, 1); got {quantiles!r}.")
+    return levels
+
+
+def conformal_quantiles(estimator, X3, quantiles):
+    """Quantile ``q`` of each step: the lower bound of the central interval of coverage
+    ``1 - 2q`` (``q < 0.5``), the point forecast (``q = 0.5``) or the upper bound of coverage
+    ``2q - 1``. Levels further from the median get wider intervals (the scores are sorted),
+    so the quantiles never cross. Shape ``(n, horizon, n_quantiles)``."""
+    levels = check_quantiles(quantiles)
+    inner = [abs(2 * q - 1) for q in levels if q != 0.5]
+    point, half_widths = bounds(estimator, X3, inner)
+    out, widths = [], iter(half_widths)
+    for q in levels:
+        if q == 0.5:
+            out.append(point)
+        else:
+            width = next(widths)
+            out.append(point - width if q < 0.5 else point + width)
+    return np.stack(out, axis=-1)

@@ -4,6 +4,11 @@ The parameters are declared once (``FORECASTER_PARAMS``: the shared recurrent on
 ``_recurrent_params`` and the forecasters' own below); ``GRUForecaster`` is the same class
 with another declared default. Conformal intervals live in ``_intervals``, ``forecast()`` in
 ``_series_forecast``, the scalings in ``_scaling``.
+
+Why this module is long: the forecasters' public methods (``predict``, ``predict_interval``,
+``predict_quantiles``, ``forecast``, ``partial_fit``) carry their full numpydoc
+documentation with runnable examples, about half of the module; their work lives in the
+modules named above.
 """
 
 from numbers import Real
@@ -296,15 +301,47 @@ class LSTMForecaster(RegressorMixin, BaseRecurrent):
         True
         """
         self._check_fitted()
-        quantile = _intervals.score_quantile(self.conformal_scores_, coverage)
+        _intervals.score_quantile(self.conformal_scores_, coverage)  # refuse bad input first
         X3 = self._validate_X(X, reset=False)
-        point = self.scaling_.decode(self._forward(X3), X3)
-        half_width = quantile[np.newaxis, :] * _intervals.window_scales(
-            getattr(self, "_interval_scaling", None), X3)
+        point, (half_width,) = _intervals.bounds(self, X3, [coverage])
         bounds = [point - half_width, point + half_width]
         if self._y_ndim == 1:
             return bounds[0][:, 0], bounds[1][:, 0]
         return tuple(b.reshape(len(b), self.horizon_) for b in bounds)
+
+    def predict_quantiles(self, X, quantiles=(0.1, 0.5, 0.9)):
+        """Quantiles of every forecast step, from the split-conformal intervals.
+
+        The quantile ``q < 0.5`` is the lower bound of the interval of coverage ``1 - 2q``
+        (see :meth:`predict_interval`), ``q > 0.5`` the upper bound of coverage ``2q - 1``,
+        and ``q = 0.5`` the point forecast of :meth:`predict`; they never cross.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps, n_features) or (n_samples, n_timesteps)
+        quantiles : array-like of float in (0, 1), default=(0.1, 0.5, 0.9)
+
+        Returns
+        -------
+        ndarray of shape predict(X).shape + (n_quantiles,)
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sklstm import LSTMForecaster, make_sequences
+        >>> X, y = make_sequences(np.sin(np.arange(400) / 5), window_length=12)
+        >>> model = LSTMForecaster(hidden_size=8, max_epochs=3, calibration_fraction=0.2,
+        ...                        random_state=0).fit(X, y)
+        >>> q = model.predict_quantiles(X[-2:], quantiles=[0.1, 0.5, 0.9])
+        >>> q.shape, bool(np.all(np.diff(q, axis=-1) >= 0))
+        ((2, 3), True)
+        """
+        self._check_fitted()
+        if self.conformal_scores_ is None:
+            _intervals.score_quantile(None, 0.5)  # says how to get calibration windows
+        X3 = self._validate_X(X, reset=False)
+        out = _intervals.conformal_quantiles(self, X3, quantiles)
+        return out[:, 0, :] if self._y_ndim == 1 else out
 
     def forecast(self, series, freq=None, coverage=None, series_id=None, steps=None,
                  future=None):

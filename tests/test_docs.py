@@ -12,8 +12,8 @@ import pytest
 
 from .conftest import requires_data
 
-PUBLIC_MODULES = ["sklstm", "sklstm.datasets", "sklstm.ensemble", "sklstm.plotting",
-                  "sklstm.exceptions", "sklstm.sktime"]
+PUBLIC_MODULES = ["sklstm", "sklstm.datasets", "sklstm.ensemble", "sklstm.metrics",
+                  "sklstm.plotting", "sklstm.exceptions", "sklstm.sktime"]
 API_PAGE = Path(__file__).resolve().parents[1] / "docs" / "api.rst"
 
 
