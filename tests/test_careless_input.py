@@ -100,3 +100,22 @@ def test_sktime_forecaster_refuses_boolean_sizes_and_foreign_exogenous_columns()
         warnings.simplefilter("always")
         plain.predict(X=future.rename(columns={"z": "x"}))
     assert any("fitted without exogenous X" in str(w.message) for w in caught)
+
+
+def test_sktime_panel_whose_series_end_early_warns_that_fh_counts_from_the_latest_end():
+    from sklstm.sktime import LSTMForecaster as SktimeLSTM
+
+    # A panel indexed by position: "b" is shorter, so it ends 20 steps before "a".
+    panel = pd.concat({"a": pd.Series(np.sin(np.arange(80) / 4)),
+                       "b": pd.Series(np.cos(np.arange(60) / 4))}, names=["id", "t"])
+    forecaster = SktimeLSTM(window_length=6, hidden_size=4, max_epochs=1, random_state=0)
+    forecaster.fit(panel.to_frame("y"), fh=[1, 2])
+    with pytest.warns(UserWarning, match="1 of the panel's 2 series end before its latest"):
+        forecaster.predict()
+    aligned = panel.copy()
+    aligned.index = pd.MultiIndex.from_tuples(
+        [(k, t - (80 if k == "a" else 60)) for k, t in panel.index], names=["id", "t"])
+    forecaster.fit(aligned.to_frame("y"), fh=[1, 2])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        forecaster.predict()

@@ -324,7 +324,26 @@ class LSTMForecaster(BaseForecaster):
             histories.append(part.to_numpy(dtype=float))
             steps.append(own_steps)
             futures.append(self._future_exogenous(key, X, part.index[-1:], own_steps, fh.freq))
+        self._warn_of_early_ends(keys, steps, times)
         return times, keys, histories, steps, futures
+
+    def _warn_of_early_ends(self, keys, steps, times):
+        """sktime counts fh from the panel's latest time point: a series that ends earlier
+        is forecast from its own end, further ahead than fh says. Say so, once per call:
+        a panel indexed by position (series of different lengths all starting at 0) is
+        almost always meant to be forecast from each series' own end instead."""
+        late = [(key, int(own.min()) - 1) for key, own in zip(keys, steps) if own.min() > 1]
+        if not late or keys == [None]:
+            return
+        worst = max(late, key=lambda item: item[1])
+        warnings.warn(
+            f"{len(late)} of the panel's {len(keys)} series end before its latest time point "
+            f"(series {worst[0]!r} by {worst[1]} steps): their forecasts for {times[0]} .. "
+            f"{times[-1]} start that many steps after their own end. To forecast each series "
+            "from its own end, index every series so that they all end at the same time "
+            "point (e.g. positions counted back from each series' end).",
+            UserWarning, stacklevel=4,
+        )
 
     def _output_index(self, times, keys):
         if keys == [None]:
