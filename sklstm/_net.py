@@ -102,13 +102,18 @@ class BatchIterator:
     """
 
     def __init__(self, dataset, batch_size, shuffle=False, seed=0, eval_elements=None,
-                 augment=None):
+                 augment=None, crop_fraction=None):
         self.dataset = dataset
         if eval_elements:
             step_elements = max(1, int(np.prod(dataset.X.shape[1:])))
             batch_size = max(batch_size, eval_elements // step_elements)
         self.batch_size = batch_size
         self.generator = torch.Generator().manual_seed(int(seed)) if shuffle else None
+        if crop_fraction is not None and crop_fraction < 1 and augment is None:
+            # A classifier pickled before augment= existed keeps this setting in its net.
+            from ._augment import RandomCrops
+
+            augment = RandomCrops(crop_fraction)
         self.augment = augment
 
     def __len__(self):

@@ -31,7 +31,7 @@ from ._recurrent_params import AUTO_EARLY_STOPPING_MIN_SAMPLES
 # Parameters that shape the network or the meaning of its outputs: a warm start or a
 # partial_fit cannot change them (the module params are compared as well).
 STRUCTURE_PARAMS = ("scaling", "scale_input", "scale_target", "autoregressive",
-                    "log_transform", "difference")
+                    "log_transform", "difference", "season_length")
 
 
 # -- the components ----------------------------------------------------------------------------

@@ -23,7 +23,7 @@ from ._base import BaseRecurrent
 from ._components import LOSSES, choices
 from ._modules import RecurrentRegressor
 from ._netbuild import early_stopping_on
-from ._params import Param, ParamSet, declare
+from ._params import IntInterval, Param, ParamSet, declare
 from ._recurrent_params import NETWORK, RUNTIME, SCALE_INPUT, TRAINING
 from ._scaling import SCALINGS, scaling_choices, scaling_doc
 from ._validation import SHAPE_ATTRIBUTES_DOC, validate_forecast_targets
@@ -54,6 +54,10 @@ FORECASTER_PARAMS = (
               """Training loss, computed in the scaled frame; None: "mse"."""),
         Param("scaling", "global", [StrOptions(set(_FORECASTER_SCALINGS))],
               choices(_FORECASTER_SCALINGS), scaling_doc("forecaster")),
+        Param("season_length", None, [IntInterval(2, None, closed="left"), None],
+              "int >= 2 or None",
+              """Steps per season of the target (12 for months, 24 for hours, ...), read by
+              ``scaling="seasonal"``; None: no season."""),
         Param("log_transform", False, ["boolean"], "bool",
               """Forecast the log of the target (its values in the windows and y; must be
               positive) and map the forecast back with exp: a season or noise that grows

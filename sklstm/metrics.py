@@ -127,6 +127,7 @@ def msis(y_true, lower, upper, coverage, y_train, season_length=1):
     Returns
     -------
     float
+        The interval score in units of the series' typical seasonal change.
 
     Examples
     --------
@@ -161,6 +162,8 @@ def crps_from_quantiles(y_true, y_quantiles, quantiles):
     Returns
     -------
     float
+        In the units of ``y_true`` (as the MAE of a point forecast, which it equals for a
+        forecast without spread).
 
     Examples
     --------
@@ -238,7 +241,8 @@ def make_quantile_scorer(quantiles=(0.1, 0.5, 0.9), score="pinball"):
     Returns
     -------
     callable
-        ``scorer(estimator, X, y) -> float``, greater is better.
+        The scorer: ``scorer(estimator, X, y)`` is minus the mean loss of the estimator's
+        quantiles on ``X`` against ``y`` (0 at best).
 
     Examples
     --------

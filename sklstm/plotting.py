@@ -143,6 +143,7 @@ def plot_training_history(estimator, ax=None, log=None):
     Returns
     -------
     matplotlib.axes.Axes
+        The axes with the training (and validation) loss of every epoch.
 
     Examples
     --------

@@ -84,3 +84,39 @@ def test_flat_windows_keep_targets_of_ordinary_size():
     model = LSTMForecaster(scaling="window", hidden_size=16, max_epochs=30,
                            random_state=0).fit(X, y)
     assert np.abs(model.predict(X) - y).mean() < 1.0  # not blown up by the flat windows
+
+
+# -- scaling="seasonal": each window's own season out, then its own frame -------------------
+def test_seasonal_profile_is_read_from_the_windows_last_complete_cycles():
+    from sklstm._scaling._seasonal import _phases, _profile
+
+    pattern = np.array([3.0, -1.0, 0.0, -2.0])
+    # 10 steps, season 4: two complete cycles at the end (steps 2..9), a trend beneath.
+    steps = np.arange(10)
+    window = 100 + 0.0 * steps + pattern[(steps - 2) % 4]
+    profile = _profile(window[np.newaxis], 4)
+    np.testing.assert_allclose(profile[0], pattern - pattern.mean())
+    assert _phases(10, 4).tolist() == [2, 3, 0, 1, 2, 3, 0, 1, 2, 3]
+
+
+def test_seasonal_scaling_follows_a_season_at_a_level_never_seen_in_training():
+    t = np.arange(400)
+    rng = np.random.default_rng(0)
+    series = 10 + 5 * np.sin(2 * np.pi * t / 12) + 0.05 * rng.normal(size=400)
+    X, y = make_sequences(series[:300], window_length=36, horizon=12)
+    shifted = series[300:] + 50  # far outside the training range
+    X_new, y_new = make_sequences(shifted, window_length=36, horizon=12)
+    errors = {}
+    for scaling in ("seasonal", "global"):
+        model = LSTMForecaster(scaling=scaling, season_length=12, hidden_size=16,
+                               max_epochs=30, random_state=0).fit(X, y)
+        errors[scaling] = np.abs(model.predict(X_new) - y_new).mean()
+    assert errors["seasonal"] < 0.5 < errors["global"]
+
+
+def test_seasonal_scaling_needs_a_season_and_two_of_them_in_each_window():
+    X, y = make_sequences(np.sin(np.arange(200) / 2), window_length=20)
+    with pytest.raises(ValueError, match="season_length"):
+        LSTMForecaster(scaling="seasonal", max_epochs=1).fit(X, y)
+    with pytest.raises(ValueError, match="two seasons or more"):
+        LSTMForecaster(scaling="seasonal", season_length=12, max_epochs=1).fit(X, y)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ._fetch import RemoteFile, locate, read_table
+from ._fetch import RemoteFile, documented_loader, locate, read_table
 
 __all__ = ["Competition", "load_m3", "load_m4"]
 
@@ -98,6 +98,7 @@ def _split(long, horizon, name, season_length, info):
     return Competition(name, values[~is_test], values[is_test], horizon, season_length, info)
 
 
+@documented_loader()
 def load_m3(frequency="monthly", path=None, *, data_home=None, download_if_missing=True):
     """Load one frequency of the M3 competition (3,003 series; Makridakis & Hibon, 2000).
 
@@ -112,10 +113,7 @@ def load_m3(frequency="monthly", path=None, *, data_home=None, download_if_missi
         either (directly or in ``m3/``). None: look in $SKLSTM_DATA (and its ``m3/``), then
         the cache, then download the workbook from the International Institute of
         Forecasters.
-    data_home : str or Path, default=None
-        Cache folder for downloads (default $SKLSTM_HOME or ``~/sklstm_data``).
-    download_if_missing : bool, default=True
-        Download when no local copy is found; False raises FileNotFoundError instead.
+    {cache_params}
 
     Returns
     -------
@@ -193,6 +191,7 @@ def _read_m3_workbook(file):
                                        "horizon", "start"])
 
 
+@documented_loader()
 def load_m4(frequency="hourly", path=None, *, data_home=None, download_if_missing=True):
     """Load one frequency of the M4 competition (Makridakis, Spiliotis & Assimakopoulos, 2020).
 
@@ -205,10 +204,7 @@ def load_m4(frequency="hourly", path=None, *, data_home=None, download_if_missin
         ``{Frequency}-test.csv`` (or .gz; directly or in ``m4/``). None: look in
         $SKLSTM_DATA (and its ``m4/``), then the cache, then download both from the
         competition's repository (Mcompetitions/M4-methods).
-    data_home : str or Path, default=None
-        Cache folder for downloads (default $SKLSTM_HOME or ``~/sklstm_data``).
-    download_if_missing : bool, default=True
-        Download when no local copy is found; False raises FileNotFoundError instead.
+    {cache_params}
 
     Returns
     -------
@@ -219,9 +215,9 @@ def load_m4(frequency="hourly", path=None, *, data_home=None, download_if_missin
     Examples
     --------
     >>> from sklstm.datasets import load_m4
-    >>> m4 = load_m4("hourly")  # doctest: +SKIP
-    >>> m4.horizon, m4.season_length, len(m4.series_ids)  # doctest: +SKIP
-    (48, 24, 414)
+    >>> hourly = load_m4("hourly")  # doctest: +SKIP
+    >>> hourly.test.groupby(level="series_id").size().unique()  # doctest: +SKIP
+    array([48])
     """
     _check_frequency(frequency, M4_FREQUENCIES, "load_m4")
     horizon, season_length = M4_FREQUENCIES[frequency]

@@ -20,14 +20,15 @@ ENV_DATA = "SKLSTM_DATA"
 
 # The parameters every loader takes, documented once; ``{filename}`` and ``{publisher}`` are
 # filled in by each loader (``LOADER_PARAMS_DOC.format(...)``).
-LOADER_PARAMS_DOC = """    path : str or Path, default=None
-        The file itself (or its .gz), or a folder holding ``{filename}``. None: look in the
-        folder named by $SKLSTM_DATA, then the cache, then download from {publisher}.
-    data_home : str or Path, default=None
+CACHE_PARAMS_DOC = """    data_home : str or Path, default=None
         Cache folder for downloads (default $SKLSTM_HOME or ``~/sklstm_data``).
     download_if_missing : bool, default=True
         Download when no local copy is found; False raises FileNotFoundError instead.
 """
+LOADER_PARAMS_DOC = """    path : str or Path, default=None
+        The file itself (or its .gz), or a folder holding ``{filename}``. None: look in the
+        folder named by $SKLSTM_DATA, then the cache, then download from {publisher}.
+""" + CACHE_PARAMS_DOC
 ENV_HOME = "SKLSTM_HOME"
 
 
@@ -41,14 +42,16 @@ class RemoteFile:
     size: int | None = None
 
 
-def documented_loader(filename, publisher):
+def documented_loader(filename=None, publisher=None):
     """Decorator: put :data:`LOADER_PARAMS_DOC` where a loader's docstring says
-    ``{loader_params}``."""
+    ``{loader_params}``, and :data:`CACHE_PARAMS_DOC` where it says ``{cache_params}``."""
 
     def decorate(loader):
-        loader.__doc__ = loader.__doc__.replace(
-            "    {loader_params}\n", LOADER_PARAMS_DOC.format(filename=filename,
-                                                           publisher=publisher))
+        doc = loader.__doc__.replace("    {cache_params}\n", CACHE_PARAMS_DOC)
+        if filename is not None:
+            doc = doc.replace("    {loader_params}\n", LOADER_PARAMS_DOC.format(
+                filename=filename, publisher=publisher))
+        loader.__doc__ = doc
         return loader
 
     return decorate

@@ -58,9 +58,8 @@ MONTHLY_SUNSPOTS = RemoteFile("SN_m_tot_V2.0.csv",
 
 @documented_loader("SN_m_tot_V2.0.csv", "SILSO")
 def load_monthly_sunspots(path=None, *, data_home=None, download_if_missing=True):
-    """Load the SILSO monthly mean total sunspot number (1749 onwards) as a monthly Series.
-
-    Source: WDC-SILSO, Royal Observatory of Belgium, Brussels (CC BY-NC 4.0).
+    """Load the SILSO monthly mean total sunspot number (1749 onwards) as a monthly Series,
+    from the same source as :func:`load_sunspots` (WDC-SILSO, CC BY-NC 4.0).
 
     Parameters
     ----------
@@ -68,7 +67,7 @@ def load_monthly_sunspots(path=None, *, data_home=None, download_if_missing=True
 
     Returns
     -------
-    pandas.Series
+    pandas.Series of float
         Named "sunspot_number", one value per month on a month-start DatetimeIndex (freq
         "MS"); months without a value (-1 in the file) are NaN.
 

@@ -72,10 +72,11 @@ _SERIES_PARAMS = ParamSet(
 )
 
 # The core forecaster's parameters, passed through unchanged, but for ``warm_start`` (the
-# adapter drives it through ``update_strategy``) and two defaults chosen for series-level
-# forecasting by the accuracy benchmark (docs/accuracy.md).
+# adapter drives it through ``update_strategy``), ``season_length`` (the adapter's own, above,
+# resolved and passed on) and two defaults chosen for series-level forecasting by the
+# accuracy benchmark (docs/accuracy.md).
 _CORE_PARAMS = (
-    _core.FORECASTER_PARAMS.without("warm_start")
+    _core.FORECASTER_PARAMS.without("warm_start", "season_length")
     .replace("scaling", default="window", note="""The adapter's default is "window": each
              window in its own frame, so forecasts follow a trend beyond the training
              range.""")
@@ -208,9 +209,15 @@ class LSTMForecaster(BaseForecaster):
         self._fit_adjustment(y)
         windows, targets = self._training_windows(self._adjusted(y), X)
         self.estimator_ = self._core_class(
+            season_length=self._season_length(),
             **{name: getattr(self, name) for name in _CORE_PARAMS.names})
         self.estimator_.fit(windows, targets)
         return self
+
+    def _season_length(self):
+        """The season as an int for the core (``scaling="seasonal"``), "auto" resolved."""
+        m = None if self.deseasonalizer_ is None else self.deseasonalizer_.season_length_
+        return int(m) if m is not None and m >= 2 else None
 
     # -- seasonal adjustment and centring of y ------------------------------------------------
     def _fit_adjustment(self, y):
