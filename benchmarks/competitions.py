@@ -276,11 +276,10 @@ Naive, seasonal naive and the statsforecast models are deterministic (one run). 
 the metric against the competition: naive on M3 "other" (no season, so the competition's
 Naive2 is naive) scores 6.30 here as in Makridakis & Hibon (2000).
 
-What it says for the defaults (seed 0; the seeds 1-2 are still to run): on M3 both doors
-beat seasonal naive on every set (yearly 17.48 core / 16.92 sktime vs 17.88; quarterly 10.10
-/ 10.74 vs 11.07; monthly 15.15 / 16.07 vs 17.24; other 5.83 / 4.44 vs 6.30) but trail the best
-statistical anchor everywhere (ETS 16.19, Theta 9.26, ETS 14.16, ETS 4.34): neither door
-reaches the issue's bar on M3 monthly yet. M3 is indexed by position, so the sktime door's
+What it says for the defaults (seeds 0-2 on M3): both doors beat seasonal naive on every M3
+set but trail the best statistical anchor everywhere: neither door reaches AutoETS on M3
+monthly yet. `core-seasonal` is a candidate, not a default: the windows door with
+`scaling="seasonal", season_length=` the competition's season (quarterly and monthly; seed 0). M3 is indexed by position, so the sktime door's
 `season_length="auto"` finds no season there: these rows are its non-seasonal behaviour.
 An earlier run that indexed every series from 0 (as the loader does) scored the sktime door
 at 29.9 (other) to 44.0 (yearly): sktime counts `fh` from the panel's latest time point, so

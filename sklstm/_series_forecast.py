@@ -71,7 +71,7 @@ def recursive_paths(estimator, windows, others, n_steps):
     if squeeze:
         windows = windows[:, :, np.newaxis]
     length, horizon = windows.shape[1], est.horizon_
-    target = est._window_target if getattr(est, "_window_target", None) is not None else 0
+    target = getattr(est, "_window_target", None) or 0
     rest = np.arange(windows.shape[2]) != target
     paths = np.empty((len(windows), 0))
     while paths.shape[1] < n_steps:
@@ -126,7 +126,7 @@ def _future_others(estimator, future_parts, key, index, steps):
     if values.shape[0] < steps:
         raise ValueError(f"future has {values.shape[0]} rows; the recursion needs the "
                          f"{steps} steps after the end of the series.")
-    target = est._window_target if est._window_target is not None else 0
+    target = getattr(est, "_window_target", None) or 0
     others = np.delete(values[:steps], target, axis=1)
     if np.isnan(others).any():
         raise ValueError(
