@@ -98,6 +98,44 @@ class Scaling:
         )
 
 
+class InnerScaling(Scaling):
+    """A transform of the target feature (and the targets) before another scaling, ``inner``.
+
+    Subclasses give ``_forward_X(X_rows) -> (Xt, context)`` (transformed float64 windows and
+    what each window's way back needs), ``_forward_y(y_rows, context)`` and
+    ``_backward(values, context)`` (inner-decoded outputs -> the user's units); the passes
+    through ``inner`` are written here once.
+    """
+
+    def _fit_inner(self, X3, y, fit_inner, max_windows):
+        """Fit ``inner = fit_inner(Xt, yt)`` on transformed windows (at most ``max_windows``,
+        evenly spread)."""
+        rows = np.arange(len(X3))
+        if len(X3) > max_windows:
+            rows = np.linspace(0, len(X3) - 1, max_windows).astype(int)
+        Xt, context = self._forward_X(np.asarray(X3[rows]))
+        self.inner = fit_inner(Xt, self._forward_y(np.asarray(y)[rows], context))
+        return self
+
+    def n_channels(self, n_features):
+        return self.inner.n_channels(n_features)
+
+    def prepare(self, X_rows, y_rows):
+        Xt, context = self._forward_X(X_rows)
+        return self.inner.prepare(Xt, self._forward_y(y_rows, context))
+
+    def transform(self, X_rows):
+        return self.inner.transform(self._forward_X(X_rows)[0])
+
+    def encode_target(self, y_rows, X_rows=None):
+        Xt, context = self._forward_X(X_rows)
+        return self.inner.encode_target(self._forward_y(y_rows, context), Xt)
+
+    def decode(self, outputs, X_rows=None):
+        Xt, context = self._forward_X(X_rows)
+        return self._backward(self.inner.decode(outputs, Xt), context)
+
+
 class TorchScaling(torch.nn.Module):
     """A scaling inside an ONNX graph: ``encode(x) -> (scaled, context)``,
     ``decode(outputs, context) -> outputs in the user's units`` (float64 tensors)."""

@@ -11,7 +11,7 @@ step ``h`` after a window has the phase ``h % season_length`` of its profile.
 import numpy as np
 import torch
 
-from ._base import Scaling, TorchScaling
+from ._base import InnerScaling, TorchScaling
 from ._window import WindowScaling
 
 
@@ -30,7 +30,7 @@ def _phases(length, m):
     return (np.arange(length) - (length - (length // m) * m)) % m
 
 
-class SeasonalWindowScaling(Scaling):
+class SeasonalWindowScaling(InnerScaling):
     """The window's seasonal profile out of its target feature, then :class:`WindowScaling`.
 
     Parameters
@@ -64,14 +64,11 @@ class SeasonalWindowScaling(Scaling):
                 f"seasons or more (the windows have {length} steps). Set season_length, "
                 "lengthen the windows, or use scaling='window'."
             )
-        scaling = cls(None, season_length, target_feature)
-        rows = np.arange(len(X3))
-        if len(X3) > max_windows:
-            rows = np.linspace(0, len(X3) - 1, max_windows).astype(int)
-        Xt, profile = scaling._forward_X(np.asarray(X3[rows]))
-        scaling.inner = WindowScaling.fit(Xt, scaling._forward_y(np.asarray(y)[rows], profile),
-                                          target_feature=target_feature)
-        return scaling
+        def fit_inner(Xt, yt):
+            return WindowScaling.fit(Xt, yt, target_feature=target_feature)
+
+        return cls(None, season_length, target_feature)._fit_inner(X3, y, fit_inner,
+                                                                   max_windows)
 
     @classmethod
     def fit_for(cls, estimator, X3, y, choice):
@@ -96,20 +93,7 @@ class SeasonalWindowScaling(Scaling):
         y2 = np.asarray(y_rows, dtype=np.float64).reshape(len(y_rows), -1)
         return y2 - self._future(profile, y2.shape[1])
 
-    def prepare(self, X_rows, y_rows):
-        Xt, profile = self._forward_X(X_rows)
-        return self.inner.prepare(Xt, self._forward_y(y_rows, profile))
-
-    def transform(self, X_rows):
-        return self.inner.transform(self._forward_X(X_rows)[0])
-
-    def encode_target(self, y_rows, X_rows=None):
-        Xt, profile = self._forward_X(X_rows)
-        return self.inner.encode_target(self._forward_y(y_rows, profile), Xt)
-
-    def decode(self, outputs, X_rows=None):
-        Xt, profile = self._forward_X(X_rows)
-        values = self.inner.decode(outputs, Xt)
+    def _backward(self, values, profile):
         return values + self._future(profile, values.shape[1])
 
     def torch_form(self):

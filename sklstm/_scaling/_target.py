@@ -3,10 +3,10 @@
 import numpy as np
 import torch
 
-from ._base import Scaling, TorchScaling
+from ._base import InnerScaling, TorchScaling
 
 
-class TargetTransform(Scaling):
+class TargetTransform(InnerScaling):
     """The log and/or the first differences of the target feature, before a scaling.
 
     ``log``: multiplicative series (a season or noise that grows with the level) become
@@ -36,15 +36,8 @@ class TargetTransform(Scaling):
     @classmethod
     def fit(cls, X3, y, fit_inner, *, target_feature, log, difference, max_windows=10_000):
         """``fit_inner(X_transformed, y_transformed)`` fits the inner scaling."""
-        rows = np.arange(len(X3))
-        if len(X3) > max_windows:
-            rows = np.linspace(0, len(X3) - 1, max_windows).astype(int)
-        transform = cls(None, target_feature, log, difference)
-        X_rows = np.asarray(X3[rows])
-        Xt, last = transform._forward_X(X_rows, "X")
-        yt = transform._forward_y(np.asarray(y)[rows], last)
-        transform.inner = fit_inner(Xt, yt)
-        return transform
+        return cls(None, target_feature, log, difference)._fit_inner(X3, y, fit_inner,
+                                                                     max_windows)
 
     def _check_positive(self, values, name):
         if self.log and not np.all(np.asarray(values)[np.isfinite(values)] > 0):
@@ -75,23 +68,7 @@ class TargetTransform(Scaling):
             y2 = np.diff(np.concatenate([last[:, None], y2], axis=1), axis=1)
         return y2
 
-    def n_channels(self, n_features):
-        return self.inner.n_channels(n_features)
-
-    def prepare(self, X_rows, y_rows):
-        Xt, last = self._forward_X(X_rows)
-        return self.inner.prepare(Xt, self._forward_y(y_rows, last))
-
-    def transform(self, X_rows):
-        return self.inner.transform(self._forward_X(X_rows)[0])
-
-    def encode_target(self, y_rows, X_rows=None):
-        Xt, last = self._forward_X(X_rows)
-        return self.inner.encode_target(self._forward_y(y_rows, last), Xt)
-
-    def decode(self, outputs, X_rows=None):
-        Xt, last = self._forward_X(X_rows)
-        values = self.inner.decode(outputs, Xt)
+    def _backward(self, values, last):
         if self.difference:
             values = last[:, None] + np.cumsum(values, axis=1)
         return np.exp(values) if self.log else values
