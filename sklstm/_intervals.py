@@ -49,14 +49,19 @@ def window_scales(interval_scaling, X3):
     return scale[:, [interval_scaling.target_feature]]
 
 
-def score_quantile(scores, coverage):
-    """The ``ceil((n + 1) * coverage)``-th smallest score of each step (inf, with a warning,
-    when fewer than ``coverage / (1 - coverage)`` windows were calibrated on)."""
+def require_scores(scores):
+    """Refuse a model without calibration windows, saying how to get them."""
     if scores is None:
         raise ValueError(
             "prediction intervals need windows held out of training: fit with "
             "calibration_fraction=0.1 (say), or with early stopping on."
         )
+
+
+def score_quantile(scores, coverage):
+    """The ``ceil((n + 1) * coverage)``-th smallest score of each step (inf, with a warning,
+    when fewer than ``coverage / (1 - coverage)`` windows were calibrated on)."""
+    require_scores(scores)
     if isinstance(coverage, bool) or not isinstance(coverage, Real) or not 0 < coverage < 1:
         raise ValueError(f"coverage must be a number in (0, 1); got {coverage!r}.")
     n_cal = scores.shape[0]
@@ -76,15 +81,13 @@ def score_quantile(scores, coverage):
     return np.full(scores.shape[1], np.inf)
 
 
-def bounds(estimator, X3, coverages):
-    """Point forecasts ``(n, horizon)`` and, per coverage, the half widths ``(n, horizon)``
-    of the split-conformal intervals (one pass of the network for all coverages)."""
+def bounds(estimator, X3, score_quantiles):
+    """Point forecasts ``(n, horizon)`` and, per quantile of the scores (``score_quantile``),
+    the half widths ``(n, horizon)`` of the intervals (one pass of the network for all)."""
     est = estimator
     point = est.scaling_.decode(est._forward(X3), X3)
     scales = window_scales(getattr(est, "_interval_scaling", None), X3)
-    half_widths = [score_quantile(est.conformal_scores_, c)[np.newaxis, :] * scales
-                   for c in coverages]
-    return point, half_widths
+    return point, [quantile[np.newaxis, :] * scales for quantile in score_quantiles]
 
 
 def check_quantiles(quantiles):
@@ -100,7 +103,9 @@ def conformal_quantiles(estimator, X3, quantiles):
     ``2q - 1``. Levels further from the median get wider intervals (the scores are sorted),
     so the quantiles never cross. Shape ``(n, horizon, n_quantiles)``."""
     levels = check_quantiles(quantiles)
-    inner = [abs(2 * q - 1) for q in levels if q != 0.5]
+    require_scores(estimator.conformal_scores_)
+    inner = [score_quantile(estimator.conformal_scores_, abs(2 * q - 1))
+             for q in levels if q != 0.5]
     point, half_widths = bounds(estimator, X3, inner)
     out, widths = [], iter(half_widths)
     for q in levels:

@@ -305,9 +305,9 @@ class LSTMForecaster(RegressorMixin, BaseRecurrent):
         True
         """
         self._check_fitted()
-        _intervals.score_quantile(self.conformal_scores_, coverage)  # refuse bad input first
+        quantile = _intervals.score_quantile(self.conformal_scores_, coverage)
         X3 = self._validate_X(X, reset=False)
-        point, (half_width,) = _intervals.bounds(self, X3, [coverage])
+        point, (half_width,) = _intervals.bounds(self, X3, [quantile])
         bounds = [point - half_width, point + half_width]
         if self._y_ndim == 1:
             return bounds[0][:, 0], bounds[1][:, 0]
@@ -341,8 +341,6 @@ class LSTMForecaster(RegressorMixin, BaseRecurrent):
         ((2, 3), True)
         """
         self._check_fitted()
-        if self.conformal_scores_ is None:
-            _intervals.score_quantile(None, 0.5)  # says how to get calibration windows
         X3 = self._validate_X(X, reset=False)
         out = _intervals.conformal_quantiles(self, X3, quantiles)
         return out[:, 0, :] if self._y_ndim == 1 else out
