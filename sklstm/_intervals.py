@@ -7,11 +7,11 @@ stretches and narrow in calm ones.
 """
 
 import warnings
-from numbers import Real
 
 import numpy as np
 
 from ._scaling import SCALINGS
+from ._validation import check_coverage, check_quantiles
 
 
 def calibration_state(estimator, X3, y, n_held, use_early_stopping):
@@ -62,8 +62,7 @@ def score_quantile(scores, coverage):
     """The ``ceil((n + 1) * coverage)``-th smallest score of each step (inf, with a warning,
     when fewer than ``coverage / (1 - coverage)`` windows were calibrated on)."""
     require_scores(scores)
-    if isinstance(coverage, bool) or not isinstance(coverage, Real) or not 0 < coverage < 1:
-        raise ValueError(f"coverage must be a number in (0, 1); got {coverage!r}.")
+    check_coverage(coverage)
     n_cal = scores.shape[0]
     rank = int(np.ceil((n_cal + 1) * coverage))
     if rank <= n_cal:
@@ -88,13 +87,6 @@ def bounds(estimator, X3, score_quantiles):
     point = est.scaling_.decode(est._forward(X3), X3)
     scales = window_scales(getattr(est, "_interval_scaling", None), X3)
     return point, [quantile[np.newaxis, :] * scales for quantile in score_quantiles]
-
-
-def check_quantiles(quantiles):
-    levels = np.asarray(quantiles, dtype=np.float64).ravel()
-    if levels.size == 0 or not np.all((levels > 0) & (levels < 1)):
-        raise ValueError(f"quantiles must be numbers in (0, 1); got {quantiles!r}.")
-    return levels
 
 
 def conformal_quantiles(estimator, X3, quantiles):

@@ -12,9 +12,9 @@ scorers are "greater is better"): they call the estimator's ``predict_interval``
 ``predict_quantiles``.
 """
 
-from numbers import Real
-
 import numpy as np
+
+from ._validation import check_coverage, check_quantiles
 
 __all__ = [
     "crps_from_quantiles",
@@ -24,19 +24,6 @@ __all__ = [
     "msis",
     "pinball_loss",
 ]
-
-
-def _check_quantiles(quantiles):
-    q = np.asarray(quantiles, dtype=np.float64).ravel()
-    if q.size == 0 or not np.all((q > 0) & (q < 1)):
-        raise ValueError(f"quantiles must be numbers in (0, 1); got {quantiles!r}.")
-    return q
-
-
-def _check_coverage(coverage):
-    if isinstance(coverage, bool) or not isinstance(coverage, Real) or not 0 < coverage < 1:
-        raise ValueError(f"coverage must be a number in (0, 1); got {coverage!r}.")
-    return float(coverage)
 
 
 def _as_float(values, name):
@@ -68,7 +55,7 @@ def pinball_loss(y_true, y_quantiles, quantiles):
     >>> round(pinball_loss([1.0, 2.0], [[0.5, 1.5], [2.0, 2.5]], quantiles=[0.1, 0.9]), 6)
     0.0375
     """
-    q = _check_quantiles(quantiles)
+    q = check_quantiles(quantiles)
     y = _as_float(y_true, "y_true")
     f = _as_float(y_quantiles, "y_quantiles")
     if f.shape != y.shape + (q.size,):
@@ -100,7 +87,7 @@ def interval_score(y_true, lower, upper, coverage):
     >>> interval_score([1.0, 5.0], lower=[0.0, 0.0], upper=[2.0, 4.0], coverage=0.8)
     8.0
     """
-    alpha = 1 - _check_coverage(coverage)
+    alpha = 1 - check_coverage(coverage)
     y, lo, hi = (_as_float(v, n) for v, n in ((y_true, "y_true"), (lower, "lower"),
                                                 (upper, "upper")))
     if not y.shape == lo.shape == hi.shape:
@@ -226,7 +213,7 @@ def make_interval_scorer(coverage=0.9):
     >>> bool(np.all(scores < 0))
     True
     """
-    return _Scorer("interval", coverage=_check_coverage(coverage))
+    return _Scorer("interval", coverage=check_coverage(coverage))
 
 
 def make_quantile_scorer(quantiles=(0.1, 0.5, 0.9), score="pinball"):
@@ -252,5 +239,5 @@ def make_quantile_scorer(quantiles=(0.1, 0.5, 0.9), score="pinball"):
     """
     if score not in ("pinball", "crps"):
         raise ValueError(f"score must be 'pinball' or 'crps'; got {score!r}.")
-    _check_quantiles(quantiles)
+    check_quantiles(quantiles)
     return _Scorer(score, quantiles=tuple(float(q) for q in quantiles))
