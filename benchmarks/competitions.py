@@ -93,11 +93,11 @@ def core_window(comp):
     return max(2, min(2 * comp.horizon, shortest - comp.horizon))
 
 
-def core(comp, seed):
+def core(comp, seed, **params):
     from sklstm import LSTMForecaster, make_sequences
 
     X, y = make_sequences(comp.train, window_length=core_window(comp), horizon=comp.horizon)
-    model = LSTMForecaster(random_state=seed).fit(X, y)
+    model = LSTMForecaster(random_state=seed, **params).fit(X, y)
     forecast = model.forecast(comp.train)
     return {k: s.to_numpy() for k, s in forecast.groupby(level=0, sort=False)}
 
@@ -105,16 +105,9 @@ def core(comp, seed):
 def core_seasonal(comp, seed):
     """A candidate, not a default: the windows door with each window's season taken out
     (``scaling="seasonal"``) where the competition has a season and windows hold two."""
-    from sklstm import LSTMForecaster, make_sequences
-
-    window, m = core_window(comp), comp.season_length
-    params = {}
-    if m > 1 and window >= 2 * m:
-        params = dict(scaling="seasonal", season_length=m)
-    X, y = make_sequences(comp.train, window_length=window, horizon=comp.horizon)
-    model = LSTMForecaster(random_state=seed, **params).fit(X, y)
-    forecast = model.forecast(comp.train)
-    return {k: s.to_numpy() for k, s in forecast.groupby(level=0, sort=False)}
+    m = comp.season_length
+    seasonal = m > 1 and core_window(comp) >= 2 * m
+    return core(comp, seed, **(dict(scaling="seasonal", season_length=m) if seasonal else {}))
 
 
 def sktime_window(comp):
