@@ -146,10 +146,6 @@ def _long(train):
                       for k, s in train.items()], ignore_index=True)
 
 
-def _last_windows(train, w):
-    return np.stack([s.to_numpy()[-w:] for s in train.values()])[:, :, None]
-
-
 def _windows(train, w, h):
     panel = pd.concat(train, names=["series", "time"])
     return make_sequences(panel, window_length=w, horizon=h)
@@ -164,11 +160,12 @@ def _sklstm(make_model, per_series, window=None):
             for k, s in train.items():
                 X, y = make_sequences(s, window_length=w, horizon=h)
                 model = make_model().fit(X, y)
-                out[k] = model.predict(s.to_numpy()[-w:].reshape(1, w, 1))[0]
+                out[k] = model.forecast(s).to_numpy()
             return out
         X, y = _windows(train, w, h)
         model = make_model().fit(X, y)
-        return dict(zip(train, model.predict(_last_windows(train, w))))
+        forecast = model.forecast(pd.concat(train, names=["series", "time"]))
+        return {k: forecast.loc[k].to_numpy() for k in train}
     return method
 
 
@@ -191,7 +188,8 @@ def _with_inputs(make_model, inputs, window=None):
         panel = pd.concat(frames, names=["series", "time"])
         X, y = make_sequences(panel, window_length=w, horizon=h, target="y")
         model = make_model().fit(X, y)
-        return dict(zip(train, model.predict(np.stack([f.to_numpy()[-w:] for f in frames.values()]))))
+        forecast = model.forecast(panel)
+        return {k: forecast.loc[k].to_numpy() for k in train}
     return method
 
 
@@ -215,10 +213,9 @@ def _deseasonalised(make_model, w):
         anomalies = {k: s - profiles[k].loc[s.index.month].to_numpy() for k, s in train.items()}
         X, y = _windows(anomalies, w_, h)
         model = make_model().fit(X, y)
-        out = {}
-        for (k, s), p in zip(train.items(), model.predict(_last_windows(anomalies, w_))):
-            out[k] = p + profiles[k].loc[_future_months(s, h)].to_numpy()
-        return out
+        forecast = model.forecast(pd.concat(anomalies, names=["series", "time"]))
+        return {k: forecast.loc[k].to_numpy() + profiles[k].loc[_future_months(s, h)].to_numpy()
+                for k, s in train.items()}
     return method
 
 

@@ -96,7 +96,10 @@ def core_window(comp):
 def core(comp, seed, **params):
     from sklstm import LSTMForecaster, make_sequences
 
-    X, y = make_sequences(comp.train, window_length=core_window(comp), horizon=comp.horizon)
+    # The competition states each set's frequency; a calendar-indexed series gets the same
+    # from make_sequences' season_length="auto" (M3/M4 are indexed by position).
+    X, y = make_sequences(comp.train, window_length=core_window(comp), horizon=comp.horizon,
+                          season_length=comp.season_length)
     model = LSTMForecaster(random_state=seed, **params).fit(X, y)
     forecast = model.forecast(comp.train)
     return {k: s.to_numpy() for k, s in forecast.groupby(level=0, sort=False)}

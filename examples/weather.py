@@ -74,15 +74,16 @@ def forecast_city(model, train, test):
 
 
 def global_windows(frame):
-    """Windows of every location stacked; each window stays inside its own location."""
-    parts = [make_sequences(frame[city], WINDOW, horizon=HORIZON) for city in frame.columns]
-    return np.concatenate([p.X for p in parts]), np.concatenate([p.y for p in parts])
+    """Windows of every location (one column per location: a panel); each window stays
+    inside its own location and carries its location's season and level."""
+    return make_sequences(frame, WINDOW, horizon=HORIZON, series_id="columns")
 
 
-def last_windows(train_frame):
-    """Each location's last 18 training months: the input of its 18-month forecast."""
-    return np.stack([train_frame[c].to_numpy()[-WINDOW:] for c in train_frame.columns])[
-        :, :, np.newaxis]
+def global_forecast(model, train_frame):
+    """Each location's 18 months after the training period: (n_locations, 18), in column
+    order."""
+    forecast = model.forecast(train_frame, series_id="columns")
+    return np.stack([forecast.loc[c].to_numpy() for c in train_frame.columns])
 
 
 def mean_city_mae(test_frame, forecasts):
@@ -130,8 +131,7 @@ def global_defaults(temps, random_state=0, n_seeds=1, **params):
     models = [LSTMForecaster(random_state=random_state + k, **params).fit(X, y)
               for k in range(n_seeds)]
     seconds = time.perf_counter() - start
-    last = last_windows(train_frame)
-    return np.stack([m.predict(last) for m in models]), seconds
+    return np.stack([global_forecast(m, train_frame) for m in models]), seconds
 
 
 def global_rows(temps, city, forecasts):
@@ -157,7 +157,7 @@ def all_cities(temps, random_state=0, global_forecasts=None, **params):
     start = time.perf_counter()
     global_model = LSTMForecaster(random_state=random_state, **{**MODEL, **params}).fit(X, y)
     global_seconds = time.perf_counter() - start
-    global_pred = global_model.predict(last_windows(train_frame))
+    global_pred = global_forecast(global_model, train_frame)
     per_city, clim, naive, seconds = [], [], [], 0.0
     for i, city in enumerate(temps.columns):
         train, test = train_frame[city], test_frame[city]

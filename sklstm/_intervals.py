@@ -14,7 +14,7 @@ from ._scaling import SCALINGS
 from ._validation import check_coverage, check_quantiles
 
 
-def calibration_state(estimator, X3, y, n_held, use_early_stopping):
+def calibration_state(estimator, X3, y, n_held, use_early_stopping, scaling=None):
     """The fitted attributes of the intervals: ``conformal_scores_`` (sorted, per step) and
     the scaling their scores were divided by (``_interval_scaling``; None: y's units)."""
     est = estimator
@@ -36,7 +36,8 @@ def calibration_state(estimator, X3, y, n_held, use_early_stopping):
             X3[:n_train], target_feature=est._target_feature(
                 X3, "interval_scale='window' scales each interval by the deviation of the "
                 "target in its window", "pass interval_scale=None"))
-    errors = np.abs(y_cal - est.scaling_.decode(est._forward(X_cal), X_cal))
+    scaling = est.scaling_ if scaling is None else scaling
+    errors = np.abs(y_cal - scaling.decode(est._forward(X_cal), X_cal))
     scores = np.sort(errors / window_scales(interval_scaling, X_cal), axis=0)
     return {"_interval_scaling": interval_scaling, "conformal_scores_": scores}
 

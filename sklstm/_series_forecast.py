@@ -5,6 +5,7 @@ on, predicts, and puts the forecasts on the future time axis."""
 import numpy as np
 import pandas as pd
 
+from ._series_state import N_CHANNELS, with_state
 from ._panel import is_panel, level_names, series_index, split_panel
 from ._time import future_index
 from ._validation import check_int_param, series_values
@@ -25,10 +26,10 @@ def forecast(estimator, series, freq=None, coverage=None, series_id=None, steps=
     panel = is_panel(series, series_id)
     parts = split_panel(series, series_id) if panel else [(None, series)]
     future_parts = _future_parts(future, series_id, panel)
-    windows, indexes, others = [], [], []
+    windows, indexes, others, histories = [], [], [], []
     for key, part in parts:
         try:
-            window, index = last_window(est, part, freq, steps)
+            window, index, history = last_window(est, part, freq, steps)
             others.append(_future_others(est, future_parts, key, index, steps))
         except ValueError as error:
             if key is None:
@@ -36,11 +37,12 @@ def forecast(estimator, series, freq=None, coverage=None, series_id=None, steps=
             raise ValueError(f"series {key!r} of the panel: {error}") from None
         windows.append(window)
         indexes.append(index)
+        histories.append(history)
     window = np.concatenate(windows)
     if steps <= est.horizon_:
         prediction = est.predict(window).reshape(len(parts), est.horizon_)[:, :steps]
     else:
-        prediction = recursive_paths(est, window, others, steps)
+        prediction = forecast_paths(est, histories, others, steps)
     if parts[0][0] is None:
         index = indexes[0]
     else:
@@ -55,6 +57,63 @@ def forecast(estimator, series, freq=None, coverage=None, series_id=None, steps=
         {"forecast": prediction.ravel(), "lower": np.ravel(lower), "upper": np.ravel(upper)},
         index=index,
     )
+
+
+def n_series_features(estimator):
+    """Features of the series the windows were cut from (without the state channels)."""
+    state = N_CHANNELS if getattr(estimator, "window_season_", None) is not None else 0
+    return estimator._n_step_features - state
+
+
+def input_windows(estimator, histories):
+    """The last input window of each history (n_i, n_series_features) for the network, with
+    the series-state channels when the model was fitted on windows that carry them."""
+    est = estimator
+    length, season = est.n_timesteps_in_, getattr(est, "window_season_", None)
+    target = getattr(est, "_window_target", None) or 0
+    windows = []
+    for history in histories:
+        history = np.asarray(history, dtype=np.float64)
+        if season is not None:
+            history = with_state(history, target, season)
+        windows.append(history[-length:])
+    return np.stack(windows)
+
+
+def forecast_paths(estimator, histories, others, n_steps):
+    """Forecast ``n_steps`` after the end of each history (arrays (n_i, n_series_features)),
+    ``horizon_`` steps per pass of the network: the one recursion behind ``forecast()`` and
+    the sktime adapter. ``others`` as :func:`recursive_paths`. Returns ``(n, n_steps)``.
+
+    Windows that carry the series' state are rebuilt from the history extended by the
+    forecasts at each pass (the state of a series depends on all of it); plain windows
+    are extended in place.
+    """
+    est = estimator
+    if getattr(est, "window_season_", None) is None:
+        windows = input_windows(est, histories)
+        if est._fit_ndim == 2:
+            windows = windows[:, :, 0]
+        return recursive_paths(est, windows, others, n_steps)
+    target = getattr(est, "_window_target", None) or 0
+    histories = [np.asarray(h, dtype=np.float64) for h in histories]
+    rest = np.arange(histories[0].shape[1]) != target
+    paths = np.empty((len(histories), 0))
+    while paths.shape[1] < n_steps:
+        prediction = est.predict(input_windows(est, histories)).reshape(
+            len(histories), est.horizon_)
+        done = paths.shape[1]
+        take = min(est.horizon_, n_steps - done)
+        paths = np.concatenate([paths, prediction[:, :take]], axis=1)
+        if paths.shape[1] >= n_steps:
+            break
+        for i, other in enumerate(others):
+            rows = np.empty((take, histories[i].shape[1]))
+            rows[:, target] = prediction[i, :take]
+            rows[:, rest] = other[done : done + take] if other is not None else \
+                histories[i][-1, rest]
+            histories[i] = np.concatenate([histories[i], rows])
+    return paths
 
 
 def recursive_paths(estimator, windows, others, n_steps):
@@ -106,7 +165,7 @@ def _future_parts(future, series_id, panel):
 def _future_others(estimator, future_parts, key, index, steps):
     """The non-target features of the steps the recursion feeds back (None if none needed)."""
     est = estimator
-    n_features = est._n_step_features
+    n_features = n_series_features(est)
     if steps <= est.horizon_ or n_features == 1:
         return None
     if future_parts is None or key not in future_parts:
@@ -137,7 +196,8 @@ def _future_others(estimator, future_parts, key, index, steps):
 
 
 def last_window(estimator, series, freq, steps=None):
-    """The input window after the end of one series, and the index of the next ``steps``."""
+    """The input window after the end of one series, the index of the next ``steps`` and
+    the series' values."""
     est = estimator
     values, index, columns = series_values(series, "series")
     check_series_columns(est, values, columns)
@@ -146,8 +206,7 @@ def last_window(estimator, series, freq, steps=None):
             f"series has {values.shape[0]} rows; forecasting needs the last "
             f"{est.n_timesteps_in_} (the fitted window length)."
         )
-    window = values[-est.n_timesteps_in_ :][np.newaxis]
-    if np.isnan(window).any():
+    if np.isnan(values[-est.n_timesteps_in_ :]).any():
         raise ValueError(
             f"the last {est.n_timesteps_in_} rows of series (the input window) hold NaN; "
             "fill them first, e.g. with sklstm.TimeSeriesImputer."
@@ -155,12 +214,13 @@ def last_window(estimator, series, freq, steps=None):
     if index is None:
         index = pd.RangeIndex(values.shape[0])
     future = future_index(index, est.horizon_ if steps is None else steps, freq, "series")
-    return (window[:, :, 0] if est._fit_ndim == 2 else window), future
+    window = input_windows(est, [values])
+    return (window[:, :, 0] if est._fit_ndim == 2 else window), future, values
 
 
 def check_series_columns(estimator, values, columns):
     """The series' columns are the ones the windows were cut from, in the same order."""
-    n_fitted = estimator._n_step_features
+    n_fitted = n_series_features(estimator)
     fitted = estimator.series_features_
     if values.shape[1] != n_fitted:
         raise ValueError(

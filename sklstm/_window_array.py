@@ -20,20 +20,26 @@ class WindowArray(np.ndarray):
     feature_names = None
     # Position of the forecast target among the features (``make_sequences(target=...)``).
     target_position = None
+    # Season length of the series-state channels (the last five features, see
+    # ``_series_state``) when ``make_sequences(season_length=...)`` appended them; else None.
+    state_season = None
 
     def __array_finalize__(self, obj):
         self.feature_names = getattr(obj, "feature_names", None)
         self.target_position = getattr(obj, "target_position", None)
+        self.state_season = getattr(obj, "state_season", None)
 
     def __repr__(self):
         return repr(self.view(np.ndarray))
 
     def __reduce__(self):
         constructor, args, state = super().__reduce__()
-        return constructor, args, (state, self.feature_names, self.target_position)
+        return constructor, args, (state, self.feature_names, self.target_position,
+                                   self.state_season)
 
     def __setstate__(self, state):
-        array_state, self.feature_names, self.target_position = state
+        array_state, self.feature_names, self.target_position, *season = state
+        self.state_season = season[0] if season else None  # pickled before 0.3: none
         super().__setstate__(array_state)
 
 
@@ -51,3 +57,13 @@ def window_target_position(X):
     if position is None or getattr(X, "ndim", 0) != 3 or not 0 <= position < X.shape[2]:
         return None
     return position
+
+
+def window_state_season(X):
+    """Season length of the series-state channels the windows carry, or None."""
+    from ._series_state import N_CHANNELS
+
+    season = getattr(X, "state_season", None)
+    if season is None or getattr(X, "ndim", 0) != 3 or X.shape[2] <= N_CHANNELS:
+        return None
+    return int(season)

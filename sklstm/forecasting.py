@@ -18,7 +18,7 @@ import torch
 from sklearn.base import RegressorMixin
 from sklearn.utils._param_validation import Interval, StrOptions
 
-from . import _intervals, _series_forecast
+from . import _combination, _intervals, _series_forecast
 from ._base import BaseRecurrent
 from ._components import LOSSES, choices
 from ._modules import RecurrentRegressor
@@ -27,7 +27,8 @@ from ._params import IntInterval, Param, ParamSet, declare
 from ._recurrent_params import NETWORK, RUNTIME, SCALE_INPUT, TRAINING
 from ._scaling import SCALINGS, scaling_choices, scaling_doc
 from ._validation import SHAPE_ATTRIBUTES_DOC, validate_forecast_targets
-from ._window_array import window_feature_names, window_target_position
+from ._series_state import N_CHANNELS
+from ._window_array import window_feature_names, window_state_season, window_target_position
 
 __all__ = ["FORECASTER_PARAMS", "GRUForecaster", "LSTMForecaster"]
 
@@ -149,6 +150,8 @@ class LSTMForecaster(RegressorMixin, BaseRecurrent):
             "architecture": self.architecture,
             "n_timesteps": self.n_timesteps_in_,
             "autoregressive": self.autoregressive,
+            # Scalings may drop features (the series-state channels) before the network.
+            "n_features": self.scaling_.n_channels(self._n_step_features),
         }
 
     def _criterion(self):
@@ -177,8 +180,14 @@ class LSTMForecaster(RegressorMixin, BaseRecurrent):
 
     def _input_state(self, X, X3, lengths):
         # make_sequences' windows carry the series' column names and the target's position.
-        return {"series_features_": window_feature_names(X),
-                "_window_target": window_target_position(X)}
+        # Windows that carry their series' state (make_sequences(season_length=...)) hold
+        # five channels after the series' features: forecast() recomputes them.
+        season = window_state_season(X)
+        names = window_feature_names(X)
+        if season is not None and names is not None:
+            names = names[:-N_CHANNELS]
+        return {"series_features_": names, "_window_target": window_target_position(X),
+                "window_season_": season}
 
     def _n_held_out(self, n_samples):
         if self.calibration_fraction is None:
@@ -193,15 +202,27 @@ class LSTMForecaster(RegressorMixin, BaseRecurrent):
         return n_held
 
     def _trained_state(self, X3, y, n_held, lengths):
+        use_early_stopping = lambda n: early_stopping_on(self.early_stopping, n)  # noqa: E731
+        scaling = self.scaling_
+        if isinstance(scaling, SCALINGS["series_state"]):
+            scaling = _combination.weighted(self, scaling, X3, y, n_held, use_early_stopping)
         # Split conformal: errors of windows the network was not trained on (the latest).
-        return _intervals.calibration_state(
-            self, X3, y, n_held, lambda n: early_stopping_on(self.early_stopping, n))
+        return {"scaling_": scaling, **_intervals.calibration_state(
+            self, X3, y, n_held, use_early_stopping, scaling=scaling)}
 
     def _prepare_rows(self, X_rows, y_rows):
         # Targets too go into the scaled frame (of their own window, for scaling="window").
         return self.scaling_.prepare(X_rows, y_rows)
 
     def _scaling_state(self, X3, y):
+        if self.window_season_ is not None:
+            # The season out with the series' indices, the rest as scaling/log/difference say.
+            return {"scaling_": SCALINGS["series_state"].fit(
+                X3, y, self._fit_target_scaling, season_length=self.window_season_,
+                target_feature=self._target_feature(X3))}
+        return {"scaling_": self._fit_target_scaling(X3, y)}
+
+    def _fit_target_scaling(self, X3, y):
         if self.log_transform or self.difference:
             scaling = SCALINGS["target_transform"].fit(
                 X3, y, self._fit_inner_scaling, target_feature=self._target_feature(
@@ -210,7 +231,7 @@ class LSTMForecaster(RegressorMixin, BaseRecurrent):
                 log=self.log_transform, difference=self.difference)
         else:
             scaling = self._fit_inner_scaling(X3, y)
-        return {"scaling_": scaling}
+        return scaling
 
     def _fit_inner_scaling(self, X3, y):
         return _FORECASTER_SCALINGS[self.scaling].fit_for(self, X3, y, self.scaling)

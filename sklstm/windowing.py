@@ -29,7 +29,9 @@ from ._validation import (
     to_numpy_input,
     validate_sequences,
 )
-from ._window_array import WindowArray, window_feature_names, window_target_position
+from ._series_state import CHANNELS, resolve_season_length, with_state
+from ._window_array import (WindowArray, window_feature_names, window_state_season,
+                            window_target_position)
 
 __all__ = ["Sequences", "SequenceWindower", "make_sequences", "pad_sequences"]
 
@@ -80,7 +82,8 @@ class Sequences(tuple):
         return self[1]
 
 
-def _panel_sequences(series, window_length, horizon, stride, history, target, series_id):
+def _panel_sequences(series, window_length, horizon, stride, history, target, series_id,
+                     season_length):
     """make_sequences of every series of a panel, in time order, with (series, time) labels."""
     if history is not None:
         raise ValueError(
@@ -93,7 +96,8 @@ def _panel_sequences(series, window_length, horizon, stride, history, target, se
     pieces, keys = [], []
     for key, part in parts:
         try:
-            pieces.append(make_sequences(part, window_length, horizon, stride, target=target))
+            pieces.append(make_sequences(part, window_length, horizon, stride, target=target,
+                                         season_length=season_length))
         except ValueError as error:
             raise ValueError(f"series {key!r} of the panel: {error}") from None
         keys.extend([key] * len(pieces[-1].origin))
@@ -104,6 +108,13 @@ def _panel_sequences(series, window_length, horizon, stride, history, target, se
     names = window_feature_names(pieces[0].X)
     X.feature_names = names if all(window_feature_names(p.X) == names for p in pieces) else None
     X.target_position = pieces[0].X.target_position
+    seasons = {p.X.state_season for p in pieces}
+    if len(seasons) > 1:
+        raise ValueError(
+            f"season_length={season_length!r} resolved to different seasons {sorted(map(str, seasons))} "
+            "for the series of the panel (their time indexes differ in frequency); pass "
+            "season_length as an int, or None.")
+    X.state_season = seasons.pop()
     y = np.concatenate([np.asarray(p.y) for p in pieces])[order]
     keys = [keys[i] for i in order]
     names = level_names(series, series_id)
@@ -152,7 +163,7 @@ def _align_history(history, values, index, columns):
 
 
 def make_sequences(series, window_length, horizon=1, stride=1, history=None, target=None,
-                   series_id=None):
+                   series_id=None, season_length="auto"):
     """Cut a series into windows of history and the values that follow them.
 
     Parameters
@@ -179,6 +190,18 @@ def make_sequences(series, window_length, horizon=1, stride=1, history=None, tar
         it. The samples of all series come in time order (by origin; series order at a tie)
         and their ``origin``/``target_index`` are (series, time) MultiIndexes. The windows of
         a panel are copied (once, into one array).
+    season_length : "auto", int >= 1 or None, default="auto"
+        Carry each series' state in the windows, so that a forecaster can use what the whole
+        series says and a window of 2H steps cannot: five channels appended after the
+        series' features (``season_factor``, ``season_offset``, ``level``, ``level_lead``,
+        ``level_drift``): the classical decomposition's seasonal indices of a series whose
+        season is significant, and the Theta method's level and trend of the
+        season-adjusted target, step by step. :class:`LSTMForecaster` takes the season out
+        with them and combines its forecast with the Theta forecast (see its ``scaling``).
+        An int is the season's steps (12 for months, 24 for hours; 1: no season, the level
+        and trend only); "auto": the season of a time index's frequency when the windows
+        hold one season (monthly, quarterly, weekly, daily, hourly), else None; None:
+        plain windows of the series' own features. The windows then are a copy.
 
     Returns
     -------
@@ -214,7 +237,7 @@ def make_sequences(series, window_length, horizon=1, stride=1, history=None, tar
     stride = check_int_param(stride, "stride")
     if is_panel(series, series_id):
         return _panel_sequences(series, window_length, horizon, stride, history, target,
-                                series_id)
+                                series_id, season_length)
     values, index, columns = series_values(series, "series")
     target_col = _target_column(columns, values.shape[1], target)
 
@@ -250,13 +273,20 @@ def make_sequences(series, window_length, horizon=1, stride=1, history=None, tar
             f"least {window_length + horizon - n_history} rows). Shorten the window or pass "
             "more data."
         )
-    values = values.view()
-    values.flags.writeable = False
-    windows = np.lib.stride_tricks.sliding_window_view(values, window_length, axis=0)
+    season = resolve_season_length(season_length, index, window_length)
+    names = None if columns is None else tuple(columns)
+    state_values = values
+    if season is not None:
+        state_values = with_state(values, target_col, season)
+        names = None if names is None else names + CHANNELS
+    state_values = state_values.view()
+    state_values.flags.writeable = False
+    windows = np.lib.stride_tricks.sliding_window_view(state_values, window_length, axis=0)
     X = windows.transpose(0, 2, 1)[:n_all:stride].view(WindowArray)
     # Column names travel with the windows so that forecast() can check them later.
-    X.feature_names = None if columns is None else tuple(columns)
+    X.feature_names = names
     X.target_position = target_col
+    X.state_season = season
 
     target_values = values[:, target_col]
     # The targets are copied (once, the size of the target column): labels must not change
@@ -419,12 +449,21 @@ class SequenceWindower(TransformerMixin, BaseEstimator, auto_wrap_output_keys=No
         check_is_fitted(self)
         names = window_feature_names(X)
         target = window_target_position(X)
+        season = window_state_season(X)
         index = X.index if isinstance(X, pd.DataFrame) else None
         X = validate_sequences(self, X, reset=False, allow_nan=True, dtype="numeric")
         is_2d, X3 = X.ndim == 2, as_3d(X)
         steps = self._kept_steps(X3.shape[1])
         Xt = X3[:, steps[0] :: self.stride]
+        if season is not None and self.features is None and (
+                self.stride != 1 or Xt.shape[1] < season):
+            raise ValueError(
+                f"X carries its series' state (make_sequences(season_length=...), season "
+                f"{season}): the kept steps must be consecutive (stride=1; got "
+                f"{self.stride}) and hold one season ({Xt.shape[1]} kept). Keep at least "
+                f"{season} steps, or cut the windows with season_length=None.")
         if self.features is not None:
+            season = None  # a selection of features: plain windows
             Xt = Xt[:, :, np.asarray(self.features)]
             kept = (np.asarray(self.features) % X3.shape[2]).tolist()
             names = None if names is None else tuple(np.asarray(names, dtype=object)[kept])
@@ -434,9 +473,10 @@ class SequenceWindower(TransformerMixin, BaseEstimator, auto_wrap_output_keys=No
             if _get_output_config("transform", self)["dense"] == "pandas":
                 return pd.DataFrame(Xt, columns=self.get_feature_names_out(), index=index)
             return Xt
-        if names is not None or target is not None:
+        if names is not None or target is not None or season is not None:
             Xt = Xt.view(WindowArray)
             Xt.feature_names, Xt.target_position = names, target
+            Xt.state_season = season
         return Xt
 
     def get_feature_names_out(self, input_features=None):

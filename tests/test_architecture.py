@@ -183,11 +183,18 @@ def _sequences(n=60, seed=0):
 
 
 def _fit_small(estimator_name, params):
+    """A small fit; ``params["windows"]``: make_sequences options (the windows select the
+    scaling, e.g. the series state), the other params the estimator's."""
     cls = ESTIMATORS[estimator_name]
     small = dict(hidden_size=4, max_epochs=2, random_state=0)
+    params = dict(params)
+    windows = params.pop("windows", None)
     if cls is SequenceClassifier:
         small["conv_filters"] = (4, 4)
         X, y = _sequences()
+    elif windows is not None:
+        series, _ = _windows()
+        X, y = sklstm.make_sequences(series[:, 0], window_length=8, horizon=3, **windows)
     else:
         X, y = _windows()
     return cls(**small, **params).fit(X, y), X

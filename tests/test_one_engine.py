@@ -20,7 +20,8 @@ SMALL = dict(hidden_size=8, max_epochs=5, random_state=0)
 
 def test_forecast_beyond_the_horizon_feeds_the_forecasts_back():
     series = _series()
-    X, y = make_sequences(series, window_length=12, horizon=3)
+    # Plain windows (no series state): the recursion extends the window in place.
+    X, y = make_sequences(series, window_length=12, horizon=3, season_length=None)
     model = LSTMForecaster(**SMALL).fit(X, y)
     forecast = model.forecast(series, steps=7)
     assert len(forecast) == 7
@@ -69,16 +70,32 @@ def test_panel_forecast_beyond_the_horizon():
     np.testing.assert_allclose(forecast.loc["b"].to_numpy(), alone.to_numpy(), rtol=1e-12)
 
 
+@pytest.mark.parametrize("season", ["auto", 1, None])
 @pytest.mark.parametrize("scaling", ["global", "window"])
-def test_the_sktime_door_gives_the_windows_doors_forecast_for_the_same_settings(scaling):
+def test_the_sktime_door_gives_the_windows_doors_forecast_for_the_same_settings(scaling,
+                                                                               season):
     from sklstm.sktime import LSTMForecaster as SktimeForecaster
 
     series = _series()
-    settings = dict(scaling=scaling, early_stopping=False, **SMALL)
-    door = SktimeForecaster(window_length=12, horizon=3, season_length=None,
-                            center_series=False, **settings)
+    settings = dict(scaling=scaling, **SMALL)
+    door = SktimeForecaster(window_length=12, horizon=3, season_length=season, **settings)
     door.fit(series, fh=list(range(1, 8)))
-    X, y = make_sequences(series, window_length=12, horizon=3)
+    X, y = make_sequences(series, window_length=12, horizon=3, season_length=season)
+    assert X.state_season == {"auto": 12, 1: 1, None: None}[season]
     core = LSTMForecaster(**settings).fit(X, y)
     np.testing.assert_allclose(door.predict().to_numpy(), core.forecast(series, steps=7),
                                rtol=1e-10)
+
+
+def test_the_two_doors_defaults_resolve_to_the_same_windows():
+    """The adapter's "auto" window (2H, at least a season) and season are what a windows
+    user passes to make_sequences; a panel included."""
+    from sklstm.sktime import LSTMForecaster as SktimeForecaster
+
+    panel = pd.concat({"a": _series(seed=0), "b": _series(seed=1) * 3}, names=["id", "t"])
+    door = SktimeForecaster(**SMALL).fit(panel.to_frame("y"), fh=[1, 2, 3, 4, 5])
+    assert (door.window_length_, door.season_length_) == (12, 12)
+    X, y = make_sequences(panel, window_length=12, horizon=5)
+    core = LSTMForecaster(**SMALL).fit(X, y)
+    np.testing.assert_allclose(door.predict().to_numpy().ravel(),
+                               core.forecast(panel).to_numpy(), rtol=1e-10)

@@ -7,10 +7,16 @@ Steps beyond ``horizon`` are forecast recursively: the predictions are appended 
 (with the exogenous values ``predict`` is given for those steps) and the network is applied
 again.
 
-Why this module is long: the seasonal adjustment, centring, panel windowing and recursion
-beyond the network's horizon still live here rather than in the core estimator; they move
-into the core (one engine behind every door) with the forecasting-engine work, after which
-this adapter only converts sktime's containers.
+One engine: the windows (with each series' state: season, Theta level and trend) are
+``make_sequences``', the network, the season adjustment and the combination with the Theta
+forecast are ``sklstm.LSTMForecaster``'s, and the recursion is ``forecast()``'s
+(``_series_forecast.forecast_paths``). This adapter converts sktime's containers and its
+forecasting horizon, resolves the "auto" window and season from ``y``, and checks the
+exogenous data sktime passes.
+
+Why this module is long: sktime's forecasting-horizon bookkeeping (each series of a panel
+forecast from its own end, exogenous rows for recursive steps, intervals per coverage) and
+the numpydoc documentation.
 """
 
 import warnings
@@ -24,44 +30,32 @@ from .. import forecasting as _core
 from .._panel import series_index, split_panel
 from .._time import IrregularTimeIndexWarning
 from .._params import IntInterval, Param, ParamSet, declare
-from .._series_forecast import recursive_paths
+from .._series_forecast import forecast_paths, input_windows
 from .._window_array import WindowArray
-from ..seasonal import Deseasonalizer
+from ..seasonal import infer_season_length
 from ..windowing import make_sequences
 
 __all__ = ["ADAPTER_PARAMS", "GRUForecaster", "LSTMForecaster"]
 
-# Early stopping from this many training windows (the core's "auto": 10,000). On the
-# accuracy benchmark's seasonally adjusted monthly series (a few thousand windows) early
-# stopping took the mean MASE from 0.996 to 0.904 (docs/accuracy.md).
-EARLY_STOPPING_MIN_WINDOWS = 100
-
 # The adapter's own parameters: how series become windows and back.
 _SERIES_PARAMS = ParamSet(
-    Param("window_length", 12, [IntInterval(1, None, closed="left")], "int",
-          "Past steps in each input window."),
+    Param("window_length", "auto", [StrOptions({"auto"}), IntInterval(1, None, closed="left")],
+          '"auto" or int',
+          """Past steps in each input window. "auto": twice the horizon and at least one
+          season (so that the windows carry the season), shortened to what the shortest
+          series allows (a window and ``horizon`` targets) but never below 2."""),
     Param("horizon", None, [IntInterval(1, None, closed="left"), None], "int or None",
           """Steps the network predicts at once. None: the largest step of the ``fh`` given
           to ``fit`` (1 when ``fit`` gets no ``fh``)."""),
     Param("season_length", "auto",
-          [StrOptions({"auto"}), IntInterval(2, None, closed="left"), None],
-          '"auto", int >= 2 or None',
-          """Take each series' seasonal profile out of ``y`` before the network
-          (:class:`sklstm.Deseasonalizer`: classical decomposition, only for series whose
-          season is significant) and put it back on the forecasts. "auto": from the
-          index's frequency (12 for months, 4 for quarters, 7 for days, 24 for hours; none
-          for integer indexes); None: no seasonal adjustment."""),
-    Param("seasonal_model", "auto", [StrOptions({"additive", "multiplicative", "auto"})],
-          '{"additive", "multiplicative", "auto"}',
-          """How the season combines with the level (:class:`sklstm.Deseasonalizer`'s
-          ``model``); "auto": per series, the decomposition that fits it better (a season
-          that grows with a positive level is multiplicative)."""),
-    Param("center_series", True, ["boolean"], "bool",
-          """Subtract each series' mean (after the seasonal adjustment) before the network
-          and add it back to its forecasts, so that one global model sees every series
-          around zero. On the accuracy benchmark the seasonal adjustment, the centring and
-          early stopping together took the global model's mean MASE from 1.012 to 0.904
-          (docs/accuracy.md)."""),
+          [StrOptions({"auto"}), IntInterval(1, None, closed="left"), None],
+          '"auto", int >= 1 or None',
+          """The series' state the windows carry (``make_sequences(season_length=...)``):
+          each series' seasonal indices (when its season is significant) and its Theta
+          level and trend; the core forecaster takes the season out with them and combines
+          its forecast with the Theta forecast. "auto": the season of the index's frequency
+          (12 for months, 4 for quarters, 7 for days, 24 for hours) when the windows hold
+          it, else 1 (the level and trend only); None: plain windows (the network alone)."""),
     Param("update_strategy", "refit", [StrOptions({"refit", "continue"})],
           '{"refit", "continue"}',
           """What ``update(y_new, update_params=True)`` does: "refit" trains a new network on
@@ -71,17 +65,11 @@ _SERIES_PARAMS = ParamSet(
           data."""),
 )
 
-# The core forecaster's parameters, passed through unchanged, but for ``warm_start`` (the
-# adapter drives it through ``update_strategy``), ``season_length`` (the adapter's own, above,
-# resolved and passed on) and two defaults chosen for series-level forecasting by the
-# accuracy benchmark (docs/accuracy.md).
-_CORE_PARAMS = (
-    _core.FORECASTER_PARAMS.without("warm_start", "season_length")
-    .replace("scaling", default="window", note="""The adapter's default is "window": each
-             window in its own frame, so forecasts follow a trend beyond the training
-             range.""")
-    .replace("early_stopping", default=EARLY_STOPPING_MIN_WINDOWS, note=f"""The adapter's
-             default: on from {EARLY_STOPPING_MIN_WINDOWS} training windows."""))
+# The core forecaster's parameters, passed through unchanged with the core's defaults, but
+# for ``warm_start`` (the adapter drives it through ``update_strategy``) and
+# ``season_length`` (the adapter's own, above: the windows' state, which also feeds the
+# core's per-window seasonal scaling).
+_CORE_PARAMS = _core.FORECASTER_PARAMS.without("warm_start", "season_length")
 ADAPTER_PARAMS = _SERIES_PARAMS + _CORE_PARAMS
 
 _PANEL_MTYPES = ["pd.DataFrame", "pd-multiindex", "pd_multiindex_hier"]
@@ -135,11 +123,10 @@ _SUMMARY = """sklstm's recurrent forecaster (LSTM cells by default) as an sktime
     ----------
     estimator_ : sklstm.LSTMForecaster
         The fitted network.
-    deseasonalizer_ : sklstm.Deseasonalizer or None
-        The fitted seasonal adjustment of ``y`` (None with ``season_length=None``).
-    series_means_ : dict
-        ``{series key: mean}`` subtracted before the network (empty without
-        ``center_series``); the key is None for a single series.
+    window_length_ : int
+        The window length used ("auto" resolved).
+    season_length_ : int or None
+        The season of the state the windows carry (1: level and trend only; None: none).
     horizon_ : int
         Steps the network predicts at once.
 
@@ -206,63 +193,38 @@ class LSTMForecaster(BaseForecaster):
             self.horizon_ = int(np.max(fh.to_relative(self.cutoff)))
         else:
             self.horizon_ = 1
-        self._fit_adjustment(y)
-        windows, targets = self._training_windows(self._adjusted(y), X)
+        self.window_length_, self.season_length_ = self._window_settings(y)
+        windows, targets = self._training_windows(y, X)
         self.estimator_ = self._core_class(
-            season_length=self._season_length(),
+            season_length=self.season_length_ if self.season_length_ != 1 else None,
             **{name: getattr(self, name) for name in _CORE_PARAMS.names})
         self.estimator_.fit(windows, targets)
         return self
 
-    def _season_length(self):
-        """The season as an int for the core (``scaling="seasonal"``), "auto" resolved."""
-        m = None if self.deseasonalizer_ is None else self.deseasonalizer_.season_length_
-        return int(m) if m is not None and m >= 2 else None
-
-    # -- seasonal adjustment and centring of y ------------------------------------------------
-    def _fit_adjustment(self, y):
-        self.deseasonalizer_ = None
-        if self.season_length is not None:
-            self.deseasonalizer_ = Deseasonalizer(
-                self.season_length, model=self.seasonal_model).fit(y)
-        self.series_means_ = {}
-        if self.center_series:
-            adjusted = self._deseasonalized(y)
-            for key, part in _instances(adjusted):
-                self.series_means_[key] = float(part.iloc[:, 0].mean())
-
-    def _deseasonalized(self, y):
-        if self.deseasonalizer_ is None:
-            return y
-        return self.deseasonalizer_.transform(y)
-
-    def _means_of(self, frame):
-        if not self.series_means_:
-            return 0.0
-        try:
-            return np.array([self.series_means_[k] for k in _instance_key(frame)])[:, None]
-        except KeyError as error:
-            raise ValueError(
-                f"series {error.args[0]!r} was not in the y given to fit; refit (or update) "
-                "with it."
-            ) from None
-
-    def _adjusted(self, y):
-        """y in the network's frame: without each series' season and mean."""
-        adjusted = self._deseasonalized(y)
-        return adjusted - self._means_of(adjusted)
-
-    def _restored(self, frame):
-        """Network-frame values (forecasts, bounds) back in y's units."""
-        frame = frame + self._means_of(frame)
-        if self.deseasonalizer_ is None:
-            return frame
-        return self.deseasonalizer_.inverse_transform(frame)
+    def _window_settings(self, y):
+        """``(window_length_, season_length_)``: "auto" resolved from y (see the parameters)."""
+        lengths = [part.shape[0] for _, part in _instances(y)]
+        shortest = min(lengths)
+        season = self.season_length
+        if season == "auto":
+            times = y.index.get_level_values(-1) if isinstance(y.index, pd.MultiIndex) \
+                else y.index
+            first = _instances(y)[0][1].index
+            first = first.get_level_values(-1) if isinstance(first, pd.MultiIndex) else first
+            season = infer_season_length(first if len(first) >= 3 else times) or 1
+        if self.window_length == "auto":
+            length = max(2 * self.horizon_, season or 1)
+            length = max(2, min(length, shortest - self.horizon_))
+        else:
+            length = int(self.window_length)
+        if self.season_length == "auto" and season > length:
+            season = 1  # the windows cannot hold the season: level and trend only
+        return length, season
 
     def _training_windows(self, y, X):
         """The core's windows of every series (``make_sequences``: in time order, never
-        across two series), y's column first."""
-        length, horizon = int(self.window_length), self.horizon_
+        across two series, with the series' state), y's column first."""
+        length, horizon = self.window_length_, self.horizon_
         joined = _joined(y, X)
         for key, part in _instances(joined):
             if part.shape[0] < length + horizon:
@@ -278,7 +240,8 @@ class LSTMForecaster(BaseForecaster):
             # sktime has validated the index; its spacing is the user's own.
             warnings.simplefilter("ignore", IrregularTimeIndexWarning)
             windows, targets = make_sequences(joined, length, horizon=horizon,
-                                              target="column 0")
+                                              target="column 0",
+                                              season_length=self.season_length_)
         # The target is column 0 of every window: scaling="window" puts y in its frame.
         windows.feature_names = None
         return windows, np.asarray(targets).reshape(len(windows), horizon)
@@ -288,7 +251,7 @@ class LSTMForecaster(BaseForecaster):
             return self
         if self.update_strategy == "refit":
             return self._fit(self._y, self._X, self._fh)
-        windows, targets = self._training_windows(self._adjusted(self._y), self._X)
+        windows, targets = self._training_windows(self._y, self._X)
         self.estimator_.set_params(warm_start=True)
         try:
             self.estimator_.fit(windows, targets)
@@ -317,13 +280,13 @@ class LSTMForecaster(BaseForecaster):
         self._check_exogenous(X)
         times = fh.to_absolute_index(self.cutoff)
         keys, histories, steps, futures = [], [], [], []
-        for key, part in _instances(_joined(self._adjusted(self._y), self._X)):
+        for key, part in _instances(_joined(self._y, self._X)):
             # Each series is forecast from its own last time point: in an unequal-length
             # panel the steps to a target time differ from series to series.
-            if part.shape[0] < self.window_length:
+            if part.shape[0] < self.window_length_:
                 raise ValueError(
                     f"series {key!r} has {part.shape[0]} time points; forecasting needs the "
-                    f"last window_length={self.window_length}."
+                    f"last window_length={self.window_length_}."
                 )
             own = ForecastingHorizon(times, is_relative=False, freq=fh.freq)
             own_steps = np.asarray(own.to_relative(part.index[-1:]), dtype=int)
@@ -363,8 +326,8 @@ class LSTMForecaster(BaseForecaster):
         n_steps = max(int(own.max()) for own in steps)
         paths = self._recursive_paths(histories, futures, n_steps)
         values = np.concatenate([path[own - 1] for path, own in zip(paths, steps)])
-        return self._restored(pd.DataFrame(values, index=self._output_index(times, keys),
-                                           columns=self._y.columns))
+        return pd.DataFrame(values, index=self._output_index(times, keys),
+                            columns=self._y.columns)
 
     def _predict_interval(self, fh, X, coverage):
         times, keys, histories, steps, _ = self._forecast_inputs(fh, X)
@@ -375,8 +338,7 @@ class LSTMForecaster(BaseForecaster):
                 f"direct steps, but fh reaches {furthest} steps ahead; fit with an fh (or "
                 "horizon) that covers every step you want an interval for."
             )
-        length = int(self.window_length)
-        windows = np.stack([history[-length:] for history in histories])
+        windows = input_windows(self.estimator_, histories)
         columns = pd.MultiIndex.from_product(
             [self._get_varnames(), list(coverage), ["lower", "upper"]]
         )
@@ -387,9 +349,6 @@ class LSTMForecaster(BaseForecaster):
                 bound = bound.reshape(len(histories), self.horizon_)
                 values = np.concatenate([row[own - 1] for row, own in zip(bound, steps)])
                 out[(self._get_varnames()[0], c, name)] = values
-        # Bounds go back like forecasts (a positive seasonal factor keeps their order).
-        for column in out.columns:
-            out[column] = self._restored(out[[column]]).iloc[:, 0]
         return out
 
     def _future_exogenous(self, key, X, end, steps, freq):
@@ -423,9 +382,7 @@ class LSTMForecaster(BaseForecaster):
 
     def _recursive_paths(self, histories, futures, n_steps):
         """Forecast ``n_steps`` for every series at once: the core's recursion."""
-        length = int(self.window_length)
-        windows = np.stack([history[-length:] for history in histories])
-        return list(recursive_paths(self.estimator_, windows, futures, n_steps))
+        return list(forecast_paths(self.estimator_, histories, futures, n_steps))
 
     # -- sktime ---------------------------------------------------------------------------------
     @classmethod

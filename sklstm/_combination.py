@@ -1,0 +1,65 @@
+"""How much of the Theta forecast a forecaster's output takes (windows with series state).
+
+The M competitions' lesson is that combinations beat their members; ES-RNN and most of the M4
+top ten combined a network with statistical models. How much weight the statistical member
+deserves differs from one data set to another (on M3 monthly the Theta method alone is as
+good as a global network; on long hourly series a network is far better), so it is chosen
+on data: the windows the network did not train on (those held out for calibration, or the
+early-stopping validation windows, the latest ones), by the mean absolute error scaled per
+window (each window's mean absolute step change: a MASE, so that no series dominates by
+its level). Without such windows the weight is one half, the equal-weight combination.
+"""
+
+import copy
+
+import numpy as np
+
+# Weights of the Theta forecast tried; 0 is the network alone, 1 the Theta forecast alone.
+WEIGHTS = np.linspace(0.0, 1.0, 11)
+# Without windows to choose on: the equal-weight combination.
+DEFAULT_WEIGHT = 0.5
+
+
+def held_out_start(estimator, n_samples, n_held, use_early_stopping):
+    """First of the latest windows the network did not train on, or None if there are none."""
+    n_train = n_samples - n_held
+    if n_held:
+        return n_train
+    if use_early_stopping(n_train):
+        return n_train - max(1, int(round(n_train * estimator.validation_fraction)))
+    return None
+
+
+def window_mae_scale(scaling, X3):
+    """Each window's mean absolute step change of the target: (n, 1), floored."""
+    column = np.asarray(X3[:, :, scaling.target_feature], dtype=np.float64)
+    scale = np.nanmean(np.abs(np.diff(column, axis=1)), axis=1, keepdims=True) \
+        if column.shape[1] > 1 else np.ones((len(column), 1))
+    typical = np.nanmedian(scale)
+    floor = 0.1 * typical if np.isfinite(typical) and typical > 0 else 1.0
+    return np.where(np.isfinite(scale), np.maximum(scale, floor), floor)
+
+
+def choose_weight(network, theta, y, scale):
+    """The weight of ``WEIGHTS`` whose combination has the least scaled MAE."""
+    errors = [np.nanmean(np.abs(y - ((1 - w) * network + w * theta)) / scale)
+              for w in WEIGHTS]
+    return float(WEIGHTS[int(np.nanargmin(errors))]) if np.isfinite(errors).any() \
+        else DEFAULT_WEIGHT
+
+
+def weighted(estimator, scaling, X3, y, n_held, use_early_stopping):
+    """A copy of ``scaling`` (a fitted ``SeriesStateScaling``) with its base weight chosen."""
+    est = estimator
+    start = held_out_start(est, X3.shape[0], n_held, use_early_stopping)
+    chosen = copy.copy(scaling)
+    if start is None:
+        chosen.base_weight = DEFAULT_WEIGHT
+        return chosen
+    X_val, y_val = X3[start:], est._encode_y(y[start:])
+    chosen.base_weight = 0.0
+    network = chosen.decode(est._forward(X_val), X_val)
+    theta = chosen.theta_forecast(X_val)
+    chosen.base_weight = choose_weight(network, theta, np.asarray(y_val, dtype=np.float64),
+                                       window_mae_scale(chosen, X_val))
+    return chosen
