@@ -10,6 +10,20 @@ from .windowing import Sequences, SequenceWindower, make_sequences, pad_sequence
 
 from ._version import __version__
 
+
+def _register_serializers():
+    # Windows carry attributes (the series state) that dask.distributed's numpy serialiser
+    # would drop on the way to a worker; register a pickling one when distributed is there.
+    import importlib.util
+
+    if importlib.util.find_spec("distributed") is not None:
+        from ._window_array import register_with_distributed
+
+        register_with_distributed()
+
+
+_register_serializers()
+
 __all__ = [
     "add_calendar_features",
     "add_series_indicators",

@@ -14,12 +14,14 @@ A subclass supplies the hooks listed under "hooks" (what its targets are, its sc
 module and its loss); see ``_fit`` for the order in which the template calls them.
 """
 
+import numpy as np
 import torch
 from sklearn.base import BaseEstimator, _fit_context
 from sklearn.utils.validation import check_is_fitted
 
 from . import _fit, _predict
 from ._estimators import register
+from ._recurrent_params import AUTO_EARLY_STOPPING_MIN_SAMPLES
 from ._runtime import threads_for, torch_threads
 from ._validation import as_3d, validate_sequences
 
@@ -77,6 +79,25 @@ class BaseRecurrent(BaseEstimator):
     def _input_state(self, X, X3, lengths):
         """Fresh fit: what the raw X says beyond its values (nothing by default)."""
         return {}
+
+    # batch_size="auto" (the forecasters' default): about this many batches an epoch on small
+    # data, between the two sizes below. 60 windows in batches of 64 are one gradient step an
+    # epoch: 100 epochs of them leave a network untrained (Canberra 18 -> 18 the tutorial's
+    # way: mean MAE 1.18 over seeds 0-4 in batches of 64, 1.14 in batches of 16).
+    # early_stopping="auto": on from this many samples.
+    AUTO_EARLY_STOPPING = AUTO_EARLY_STOPPING_MIN_SAMPLES
+
+    AUTO_BATCHES_PER_EPOCH = 16
+    AUTO_BATCH_SIZES = (16, 64)
+
+    def _batch_size(self, n_samples):
+        """The training batch size for ``n_samples`` samples (``batch_size="auto"``)."""
+        if self.batch_size != "auto":
+            return int(self.batch_size)
+        smallest, largest = self.AUTO_BATCH_SIZES
+        if n_samples is None:
+            return largest
+        return int(np.clip(n_samples // self.AUTO_BATCHES_PER_EPOCH, smallest, largest))
 
     def _batch_state(self):
         """Every fit: fitted attributes of how batches are drawn (nothing by default)."""

@@ -111,11 +111,12 @@ def skorch_verbose(verbose):
 
 
 # -- when training ends ----------------------------------------------------------------------
-def early_stopping_on(setting, n_samples):
-    """Whether ``early_stopping=setting`` holds out validation samples out of ``n_samples``."""
+def early_stopping_on(setting, n_samples, auto=AUTO_EARLY_STOPPING_MIN_SAMPLES):
+    """Whether ``early_stopping=setting`` holds out validation samples out of ``n_samples``
+    (``auto``: the threshold of "auto", the estimator's ``AUTO_EARLY_STOPPING``)."""
     if isinstance(setting, bool):
         return setting
-    threshold = AUTO_EARLY_STOPPING_MIN_SAMPLES if setting == "auto" else int(setting)
+    threshold = auto if setting == "auto" else int(setting)
     return n_samples >= threshold
 
 
@@ -137,7 +138,7 @@ def split_and_callbacks(estimator, n_samples, epochs=None):
         callbacks.append(
             ("clip_grad_norm", GradientNormClipping(gradient_clip_value=est.clip_grad_norm))
         )
-    early = early_stopping_on(est.early_stopping, n_samples)
+    early = early_stopping_on(est.early_stopping, n_samples, est.AUTO_EARLY_STOPPING)
     n_valid = int(round(n_samples * est.validation_fraction)) if early else 0
     if early and (n_valid < 1 or n_samples - n_valid < 1):
         raise ValueError(
@@ -159,7 +160,7 @@ def split_and_callbacks(estimator, n_samples, epochs=None):
                         patience=max(1, est.patience // 3), min_lr=est.lr / 64),
         ))
     elif est.lr_schedule == "onecycle":
-        n_batches = -(-(n_samples - n_valid) // est.batch_size)
+        n_batches = -(-(n_samples - n_valid) // est._batch_size(n_samples))
         total = (est.max_epochs if epochs is None else epochs) * n_batches
         callbacks.append(("lr_schedule", OneCycleSchedule(est.lr, total)))
     if early:
@@ -173,7 +174,7 @@ def split_and_callbacks(estimator, n_samples, epochs=None):
 
 
 # -- the net -----------------------------------------------------------------------------------
-def _net(estimator, device, train_split, callbacks):
+def _net(estimator, device, train_split, callbacks, batch_size):
     est = estimator
     criterion, criterion_params = est._criterion()
     return SequenceNet(
@@ -182,7 +183,7 @@ def _net(estimator, device, train_split, callbacks):
         optimizer=optimizer_class(est),
         lr=est.lr,
         max_epochs=est.max_epochs,
-        batch_size=est.batch_size,
+        batch_size=batch_size,
         train_split=train_split,
         callbacks=callbacks,
         dataset=SequenceData,
@@ -203,7 +204,7 @@ def _net(estimator, device, train_split, callbacks):
 def build_net(estimator, device, n_samples, epochs=None):
     """A new, uninitialised net for a fresh fit on ``n_samples`` samples."""
     train_split, callbacks = split_and_callbacks(estimator, n_samples, epochs)
-    return _net(estimator, device, train_split, callbacks)
+    return _net(estimator, device, train_split, callbacks, estimator._batch_size(n_samples))
 
 
 def prediction_net(estimator, device):
@@ -212,7 +213,9 @@ def prediction_net(estimator, device):
     It holds no training callbacks of ours: a later ``warm_start`` fit or ``partial_fit``
     installs them for its own data (:func:`refresh_net`).
     """
-    net = _net(estimator, device, None, list(estimator.callbacks or []))
+    # The batch size of prediction is eval_elements' (see BatchIterator); this one is unused.
+    net = _net(estimator, device, None, list(estimator.callbacks or []),
+               estimator._batch_size(None))
     initialize(estimator, net.initialize)
     return net
 
@@ -224,7 +227,7 @@ def refresh_net(estimator, net, n_samples, epochs=None):
     (``_criterion_used``, ``_optimizer_used``).
     """
     est = estimator
-    net.max_epochs, net.batch_size = est.max_epochs, est.batch_size
+    net.max_epochs, net.batch_size = est.max_epochs, est._batch_size(n_samples)
     net.verbose = skorch_verbose(est.verbose)
     criterion, criterion_params = est._criterion()
     if criterion_signature(criterion, criterion_params) != est._criterion_used:

@@ -59,6 +59,22 @@ def forecast(estimator, series, freq=None, coverage=None, series_id=None, steps=
     )
 
 
+def last_windows(estimator, series, series_id=None):
+    """See :meth:`sklstm.LSTMForecaster.last_window`."""
+    estimator._check_fitted()
+    panel = is_panel(series, series_id)
+    parts = split_panel(series, series_id) if panel else [(None, series)]
+    windows = []
+    for key, part in parts:
+        try:
+            windows.append(last_window(estimator, part, None)[0])
+        except ValueError as error:
+            if key is None:
+                raise
+            raise ValueError(f"series {key!r} of the panel: {error}") from None
+    return np.concatenate(windows)
+
+
 def n_series_features(estimator):
     """Features of the series the windows were cut from (without the state channels)."""
     state = N_CHANNELS if getattr(estimator, "window_season_", None) is not None else 0

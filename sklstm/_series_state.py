@@ -127,9 +127,30 @@ def expanding_slope(values):
     return np.where(np.isfinite(slope), slope, 0.0)
 
 
+# A series that starts with this many equal values or more starts with a filled gap or
+# before the series really began (a location's records, a product's first sale): the state
+# is estimated from the last of them on.
+LEADING_RUN = 3
+
+
+def without_leading_run(values):
+    """``values`` with a leading run of equal values (but its last) set to NaN."""
+    observed = np.flatnonzero(np.isfinite(values))
+    if len(observed) == 0:
+        return values
+    first = observed[0]
+    differs = np.flatnonzero(np.isfinite(values[first:]) & (values[first:] != values[first]))
+    run = (differs[0] if len(differs) else len(values) - first)
+    if run < LEADING_RUN or run == len(values) - first:
+        return values
+    trimmed = values.copy()
+    trimmed[first : first + run - 1] = np.nan
+    return trimmed
+
+
 def state_channels(values, season_length):
     """The five channels (n, 5) of one series' target ``values`` (see the module)."""
-    values = np.asarray(values, dtype=np.float64)
+    values = without_leading_run(np.asarray(values, dtype=np.float64))
     factor, offset = season(values, season_length)
     adjusted = values / factor - offset
     level, alpha = smoothed_level(adjusted)

@@ -67,3 +67,29 @@ def window_state_season(X):
     if season is None or getattr(X, "ndim", 0) != 3 or X.shape[2] <= N_CHANNELS:
         return None
     return int(season)
+
+
+def register_with_distributed():
+    """Send windows to dask.distributed workers with their attributes.
+
+    distributed serialises any ndarray subclass with its numpy serialiser, which rebuilds a
+    plain ndarray: the windows would reach a worker without ``state_season`` (and the
+    estimator would read the state channels as ordinary features). Pickling keeps them.
+    Called when sklstm is imported, if dask.distributed is installed.
+    """
+    import pickle
+
+    try:
+        from distributed.protocol import dask_deserialize, dask_serialize
+    except Exception:  # not installed, or broken: nothing to register with
+        return False
+
+    @dask_serialize.register(WindowArray)
+    def _serialize(windows):
+        return {}, [pickle.dumps(windows, protocol=5)]
+
+    @dask_deserialize.register(WindowArray)
+    def _deserialize(header, frames):
+        return pickle.loads(frames[0])
+
+    return True

@@ -58,11 +58,15 @@ def test_weather_smoke_forecast_shape_index_and_baselines():
 def test_weather_global_windows_never_cross_locations():
     weather = load_example("weather")
     temps = weather.monthly_temperatures()[["Canberra", "Sydney", "Darwin"]][: "2015-12"]
-    X, y = weather.global_windows(temps)
+    sequences = weather.global_windows(temps)
+    X, y = sequences
     per_city = len(temps) - 36 + 1
-    assert X.shape == (3 * per_city, 18, 1) and y.shape == (3 * per_city, 18)
-    for k, city in enumerate(temps.columns):
-        block = slice(k * per_city, (k + 1) * per_city)
+    # Each window: the temperature and its location's state (season, level, trend).
+    assert X.shape == (3 * per_city, 18, 6) and y.shape == (3 * per_city, 18)
+    cities = sequences.origin.get_level_values(0)
+    for city in temps.columns:
+        block = np.flatnonzero(cities == city)
+        assert len(block) == per_city
         values = temps[city].to_numpy()
         np.testing.assert_array_equal(X[block][:, :, 0][0], values[:18])
         np.testing.assert_array_equal(y[block][-1], values[-18:])

@@ -163,7 +163,10 @@ def test_forecast_carries_future_timestamps():
     model = LSTMForecaster(**FAST).fit(X, y)
     future = model.forecast(series)
     assert list(future.index) == list(pd.date_range("2020-07-19", periods=3, freq="D"))
-    last_window = series.to_numpy()[-12:].reshape(1, 12, 1)
+    # A daily index: the windows carry the series' state (weekly season, level, trend).
+    last_window = model.last_window(series)
+    assert last_window.shape == (1, 12, 6)
+    np.testing.assert_array_equal(last_window[0, :, 0], series.to_numpy()[-12:])
     np.testing.assert_array_equal(future.to_numpy(), model.predict(last_window).ravel())
 
 

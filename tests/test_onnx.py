@@ -56,7 +56,7 @@ def test_weather_model_exports(tmp_path, scaling):
     session = _session(model, tmp_path)
     _assert_matches(session, model, X)
     # Any batch size: one window alone gives the same forecast as in the batch.
-    last = train.to_numpy()[-18:].reshape(1, 18, 1).astype(np.float32)
+    last = model.last_window(train).astype(np.float32)  # the value and its state channels
     one = session.run(None, {"X": last})[0]
     np.testing.assert_allclose(one[0], model.forecast(train).to_numpy(), rtol=1e-5)
 

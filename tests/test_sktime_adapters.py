@@ -77,25 +77,13 @@ def test_forecaster_follows_a_sine_with_relative_and_absolute_horizons():
     assert forecaster.horizon_ == 3
 
 
-def _by_hand(core, history, n_steps, window_length=12, mean=0.0):
-    """Recursive forecast with the core network: predict one step, append, predict again
-    (in the network's frame: the series' mean taken out, and put back on the path)."""
-    window, path = list(history[-window_length:] - mean), []
-    for _ in range(n_steps):
-        step = core.predict(np.array(window[-window_length:])[None, :, None]).ravel()[0]
-        path.append(step)
-        window.append(step)
-    return np.array(path) + mean
-
-
-def test_recursion_beyond_the_horizon_feeds_predictions_back():
+def test_recursion_beyond_the_horizon_is_the_cores():
     y = _sine()
     forecaster = LSTMForecaster(horizon=1, **SMALL).fit(y)
     path = forecaster.predict(fh=[1, 2, 3]).to_numpy()
-    mean = forecaster.series_means_[None]
-    assert mean == pytest.approx(y.mean())
-    np.testing.assert_allclose(path, _by_hand(forecaster.estimator_, y.to_numpy(), 3, mean=mean),
-                               rtol=1e-6)
+    # An integer index has no season: the windows carry the level and trend (season 1).
+    assert (forecaster.window_length_, forecaster.season_length_) == (12, 1)
+    np.testing.assert_allclose(path, forecaster.estimator_.forecast(y, steps=3), rtol=1e-10)
     # fh=[3] alone gives the third step of that path.
     np.testing.assert_allclose(forecaster.predict(fh=[3]).to_numpy(), path[2:], rtol=1e-6)
 
@@ -109,9 +97,9 @@ def test_panel_is_one_global_model_with_a_series_time_index():
     # Windows are cut per series: 2 x (160 - 12 - 2 + 1), none across the boundary, and
     # come in time order (the latest are the early-stopping validation windows).
     windows, targets = forecaster._training_windows(panel, None)
-    assert windows.shape == (2 * 147, 12, 1)
-    low = np.all(np.abs(windows) < 1.01, axis=(1, 2))
-    high = np.all(windows > 98, axis=(1, 2))
+    assert windows.shape == (2 * 147, 12, 6)  # y and its series' state (level, trend)
+    low = np.all(np.abs(windows[:, :, 0]) < 1.01, axis=1)
+    high = np.all(windows[:, :, 0] > 98, axis=1)
     assert np.all(low ^ high) and low.sum() == high.sum() == 147
     assert np.array_equal(low, np.tile([True, False], 147))  # a's and b's windows of a time
     prediction = forecaster.predict()
@@ -128,11 +116,9 @@ def test_unequal_length_panel_forecasts_each_series_from_its_own_end():
     forecaster = LSTMForecaster(**SMALL).fit(panel, fh=[1])
     prediction = forecaster.predict(fh=ForecastingHorizon([160], is_relative=False))["y"]
     # a ends at 159: time 160 is one step ahead; b ends at 149: eleven recursive steps.
-    core, means = forecaster.estimator_, forecaster.series_means_
-    assert prediction.loc["a"].tolist() == pytest.approx(
-        _by_hand(core, a.to_numpy(), 1, mean=means["a"])[-1:])
-    assert prediction.loc["b"].tolist() == pytest.approx(
-        _by_hand(core, b.to_numpy(), 11, mean=means["b"])[-1:])
+    core = forecaster.estimator_
+    assert prediction.loc["a"].tolist() == pytest.approx(core.forecast(a, steps=1)[-1:])
+    assert prediction.loc["b"].tolist() == pytest.approx(core.forecast(b, steps=11)[-1:])
 
 
 def test_exogenous_values_are_inputs_and_recursion_needs_them():
@@ -192,25 +178,29 @@ def _monthly_panel(seed=0):
     return pd.concat(series, names=["series", "time"]).to_frame("y"), season
 
 
-def test_seasonal_adjustment_and_centring_are_exact_round_trips():
+def test_the_windows_carry_each_series_state_from_the_calendar():
     panel, _ = _monthly_panel()
     forecaster = LSTMForecaster(max_epochs=1, random_state=0).fit(panel[:300], fh=[1])
-    assert forecaster.deseasonalizer_.season_length_ == 12
-    assert set(forecaster.series_means_) == {"a", "b", "c"}
-    adjusted = forecaster._adjusted(panel)
-    # In the network's frame every series is centred and has lost its season.
-    assert adjusted.groupby(level=0)["y"].std().max() < 0.5
-    assert abs(adjusted.loc["b", "y"].mean()) < 0.1
-    pd.testing.assert_frame_equal(forecaster._restored(adjusted), panel)
+    # "auto": twice the horizon but at least the season, which the monthly index gives.
+    assert (forecaster.window_length_, forecaster.season_length_) == (12, 12)
+    windows, targets = forecaster._training_windows(panel[:300], None)
+    assert windows.state_season == 12 and windows.shape[2] == 6
+    assert forecaster.estimator_.window_season_ == 12
+    # Without the state, plain windows of y.
+    plain = LSTMForecaster(max_epochs=1, season_length=None, random_state=0).fit(
+        panel[:300], fh=[1])
+    assert plain.season_length_ is None and plain.estimator_.window_season_ is None
 
 
 def test_seasonal_panel_is_forecast_in_its_units_and_beats_seasonal_naive():
     panel, season = _monthly_panel()
     train = panel.groupby(level=0).head(108)
     forecaster = LSTMForecaster(max_epochs=30, random_state=0).fit(train, fh=range(1, 13))
-    # 3 x 85 windows: the adapter's default turns early stopping on from 100 windows.
-    assert forecaster.estimator_.early_stopping == 100
+    # 3 x 85 windows: the forecasters' "auto" turns early stopping on from 100 windows, and
+    # the held-out windows choose the Theta forecast's weight.
+    assert forecaster.estimator_.early_stopping == "auto"
     assert "valid_loss" in forecaster.estimator_.history_
+    assert 0 <= forecaster.estimator_.scaling_.base_weight <= 1
     prediction = forecaster.predict()
     truth = panel.groupby(level=0).tail(12)
     assert prediction.index.equals(truth.index)
@@ -219,28 +209,26 @@ def test_seasonal_panel_is_forecast_in_its_units_and_beats_seasonal_naive():
     assert error < naive
 
 
-def test_without_adjustment_the_adapter_is_the_core_network_on_raw_windows():
+def test_without_state_the_adapter_is_the_core_network_on_raw_windows():
     panel, _ = _monthly_panel()
-    plain = dict(season_length=None, center_series=False, early_stopping=False,
-                 scaling="global")
+    plain = dict(season_length=None, early_stopping=False, scaling="global")
     forecaster = LSTMForecaster(max_epochs=5, random_state=0, **plain).fit(panel, fh=[1, 2])
-    assert forecaster.deseasonalizer_ is None and forecaster.series_means_ == {}
     windows, targets = forecaster._training_windows(panel, None)
+    assert windows.shape[2] == 1
     core = CoreLSTMForecaster(max_epochs=5, random_state=0, early_stopping=False).fit(
         windows, targets)
-    last = np.stack([panel.loc[k, "y"].to_numpy()[-12:] for k in "abc"])[:, :, None]
+    last = np.stack([panel.loc[k, "y"].to_numpy()[-2 * 2 :] for k in "abc"])[:, :, None]
+    assert forecaster.window_length_ == 4  # "auto": twice the horizon (no season)
     np.testing.assert_allclose(forecaster.predict()["y"].to_numpy(),
                                core.predict(last).ravel(), rtol=1e-6)
 
 
-def test_seasonal_parameters_are_checked_by_name():
+def test_season_length_is_checked_by_name():
     panel, _ = _monthly_panel()
     with pytest.raises(ValueError, match="season_length"):
-        LSTMForecaster(season_length=1, max_epochs=1).fit(panel, fh=[1])
-    with pytest.raises(ValueError, match="seasonal_model"):
-        LSTMForecaster(seasonal_model="log", max_epochs=1).fit(panel, fh=[1])
-    with pytest.raises(ValueError, match="positive values"):
-        LSTMForecaster(seasonal_model="multiplicative", max_epochs=1).fit(panel - 30, fh=[1])
+        LSTMForecaster(season_length=0, max_epochs=1).fit(panel, fh=[1])
+    with pytest.raises(ValueError, match="season_length=13 is longer than window_length=12"):
+        LSTMForecaster(season_length=13, window_length=12, max_epochs=1).fit(panel, fh=[1])
 
 
 def test_classifier_reads_numpy3d_through_a_view_and_unequal_lengths_by_padding():
@@ -285,11 +273,9 @@ def test_prediction_intervals_through_sktime():
         upper = interval.xs((coverage, "upper"), axis=1, level=[1, 2]).iloc[:, 0]
         lower = interval.xs((coverage, "lower"), axis=1, level=[1, 2]).iloc[:, 0]
         assert (lower.to_numpy() < point.to_numpy()).all() and (point.to_numpy() < upper.to_numpy()).all()
-    # The core's intervals, for the same last window in the network's frame (centred).
-    mean = forecaster.series_means_[None]
-    lo, up = forecaster.estimator_.predict_interval(
-        y.to_numpy()[488:500][None, :, None] - mean, 0.8)
-    lo, up = lo + mean, up + mean
+    # The core's intervals, for the same last window (with its state channels).
+    core = forecaster.estimator_
+    lo, up = core.predict_interval(core.last_window(y[:500]), 0.8)
     np.testing.assert_allclose(
         interval.xs((0.8, "lower"), axis=1, level=[1, 2]).iloc[:, 0].to_numpy(), lo.ravel())
     quantiles = forecaster.predict_quantiles(alpha=[0.1, 0.9])
