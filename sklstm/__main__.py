@@ -27,7 +27,7 @@ WINDOW = HORIZON = 18
 SKLSTM = "sklstm: one bidirectional encoder-decoder LSTM for all locations"
 TEST_START = "2016-01-01"
 WEATHER_MODEL = dict(architecture="seq2seq", bidirectional=True, hidden_size=32, batch_size=64,
-                     lr=3e-3, autoregressive=False)
+                     lr=3e-3, autoregressive=False, early_stopping=False)
 
 
 def weather_tour(max_epochs=40, random_state=0, verbose=1):

@@ -116,7 +116,8 @@ def test_predictions_come_back_in_the_units_of_y():
 def test_early_stopping_holds_out_the_latest_windows_and_restores_the_best_weights():
     X, y = sine_windows(n=600, noise=0.3)
     model = LSTMForecaster(hidden_size=32, max_epochs=200, lr=0.02, early_stopping=True,
-                           validation_fraction=0.2, patience=3, random_state=0).fit(X, y)
+                           validation_fraction=0.2, patience=3, batch_size=64,
+                           random_state=0).fit(X, y)
     history = model.history_
     assert len(history) < 200 and "valid_loss" in history
     # The held-out windows are the latest 20%: their loss under the restored weights is the
@@ -128,8 +129,10 @@ def test_early_stopping_holds_out_the_latest_windows_and_restores_the_best_weigh
 
 
 def test_early_stopping_auto_depends_on_the_sample_count():
+    # The forecasters' "auto": on from 100 windows.
     X, y = sine_windows(n=300)
-    assert "valid_loss" not in LSTMForecaster(**FAST).fit(X, y).history_
+    assert "valid_loss" not in LSTMForecaster(**FAST).fit(X[:99], y[:99]).history_
+    assert "valid_loss" in LSTMForecaster(**FAST).fit(X[:100], y[:100]).history_
 
 
 def test_warm_start_partial_fit_and_callbacks():
@@ -189,7 +192,8 @@ def test_targets_unrelated_to_the_window_cannot_be_learned():
     X = rng.randn(600, 10, 1)
     y = rng.randn(600, 3)
     model = LSTMForecaster(architecture="seq2seq", bidirectional=True, hidden_size=32,
-                           max_epochs=30, lr=0.01, random_state=0).fit(X[:500], y[:500])
+                           max_epochs=30, lr=0.01, early_stopping=False,
+                           random_state=0).fit(X[:500], y[:500])
     assert model.score(X[:500], y[:500]) > 0.1  # it can memorise its training data ...
     assert model.score(X[500:], y[500:]) < 0.05  # ... but finds nothing to carry over
 

@@ -56,9 +56,12 @@ def test_intervals_contain_the_forecast_and_widen_with_coverage(noisy_sine, cali
 
 def test_calibration_windows_are_the_latest_and_never_trained_on(noisy_sine):
     X, y, X_test, _ = noisy_sine
+    # Without early stopping (its validation windows would calibrate the plain model).
     held = LSTMForecaster(hidden_size=8, max_epochs=3, calibration_fraction=0.25,
-                          interval_scale=None, random_state=0).fit(X[:400], y[:400])
-    plain = LSTMForecaster(hidden_size=8, max_epochs=3, random_state=0).fit(X[:300], y[:300])
+                          interval_scale=None, early_stopping=False,
+                          random_state=0).fit(X[:400], y[:400])
+    plain = LSTMForecaster(hidden_size=8, max_epochs=3, early_stopping=False,
+                           random_state=0).fit(X[:300], y[:300])
     # Identical to a model fitted on the first 300 windows only.
     np.testing.assert_array_equal(held.predict(X_test[:50]), plain.predict(X_test[:50]))
     assert held.conformal_scores_.shape == (100, 3)
@@ -69,7 +72,7 @@ def test_calibration_windows_are_the_latest_and_never_trained_on(noisy_sine):
     scaled = held.set_params(interval_scale="window")
     assert scaled._interval_scaling is None  # the scores keep their meaning until refitted
     window = LSTMForecaster(hidden_size=8, max_epochs=3, calibration_fraction=0.25,
-                            random_state=0).fit(X[:400], y[:400])
+                            early_stopping=False, random_state=0).fit(X[:400], y[:400])
     deviation = np.asarray(X[300:400])[:, :, 0].std(axis=1)
     np.testing.assert_allclose(np.sort(errors / deviation[:, None], axis=0),
                                window.conformal_scores_, rtol=1e-9)
@@ -97,7 +100,8 @@ def test_early_stopping_windows_calibrate_when_nothing_is_held_out(noisy_sine):
 
 def test_interval_errors_say_what_to_do(noisy_sine, calibrated):
     X, y, X_test, _ = noisy_sine
-    uncalibrated = LSTMForecaster(hidden_size=4, max_epochs=1, random_state=0).fit(X[:100], y[:100])
+    uncalibrated = LSTMForecaster(hidden_size=4, max_epochs=1, early_stopping=False,
+                                  random_state=0).fit(X[:100], y[:100])
     with pytest.raises(ValueError, match="calibration_fraction"):
         uncalibrated.predict_interval(X_test[:2])
     small = LSTMForecaster(hidden_size=4, max_epochs=1, calibration_fraction=0.1,

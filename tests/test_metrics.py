@@ -77,7 +77,8 @@ def test_conformal_quantiles_never_cross_and_agree_with_predict_and_intervals(ca
 
 def test_quantiles_need_calibration_windows():
     X, y = make_sequences(np.sin(np.arange(200) / 5), window_length=8)
-    model = LSTMForecaster(hidden_size=4, max_epochs=1, random_state=0).fit(X, y)
+    model = LSTMForecaster(hidden_size=4, max_epochs=1, early_stopping=False,
+                           random_state=0).fit(X, y)
     with pytest.raises(ValueError, match="calibration_fraction"):
         model.predict_quantiles(X[-3:])
 

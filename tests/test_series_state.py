@@ -115,8 +115,10 @@ def test_the_weight_is_chosen_on_held_out_windows_and_is_half_without_them():
     series = _monthly(n=240)
     X, y = make_sequences(series, window_length=24, horizon=6)
     small = dict(hidden_size=8, max_epochs=5, random_state=0)
-    assert LSTMForecaster(**small).fit(X, y).scaling_.base_weight == DEFAULT_WEIGHT
-    held = LSTMForecaster(early_stopping=True, **small).fit(X, y)
+    blind = LSTMForecaster(early_stopping=False, **small).fit(X, y)
+    assert blind.scaling_.base_weight == DEFAULT_WEIGHT
+    held = LSTMForecaster(**small).fit(X, y)  # 211 windows: "auto" early stopping is on
+    assert "valid_loss" in held.history_
     assert 0.0 <= held.scaling_.base_weight <= 1.0
     # predict returns the combination: the network's own forecast mixed with Theta's.
     w, windows = held.scaling_.base_weight, np.asarray(X[-3:])

@@ -69,7 +69,7 @@ def test_gradient_clipping_bounds_the_step():
     models = {
         clip: LSTMForecaster(hidden_size=8, max_epochs=2, clip_grad_norm=clip, lr=1.0,
                              optimizer="sgd", lr_schedule=None, restore_best_weights=False,
-                             random_state=0).fit(X, y)
+                             early_stopping=False, batch_size=64, random_state=0).fit(X, y)
         for clip in (None, 0.01)
     }
     # SGD with lr 1 moves by the gradient: clipped at 0.01, each step is at most 0.01 long.
@@ -166,7 +166,7 @@ def test_per_batch_events_reach_the_callbacks_that_handle_them():
     X, y = make_sequences(np.sin(np.arange(300) / 4), window_length=8)
     counter = Counter()
     model = LSTMForecaster(hidden_size=8, max_epochs=3, batch_size=16, callbacks=[counter],
-                           random_state=0).fit(X, y)
+                           early_stopping=False, random_state=0).fit(X, y)
     batches = model.history_["train_batch_count"].sum()
     assert counter.begin == counter.end == counter.grads == batches > 0
     sizes = model.net_.history[-1, "batches", :, "train_batch_size"]
