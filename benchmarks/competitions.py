@@ -5,13 +5,20 @@ seasonal naive and statsforecast's AutoETS, AutoTheta and AutoARIMA in the same 
 sklstm's two doors, with defaults (a user who reads the README):
 
 - ``core``: the windows door, ``make_sequences(panel, window_length=W, horizon=H,
-  series_id=...)`` -> ``LSTMForecaster(random_state=seed)`` -> ``forecast(panel)``, one global
-  model per set, with W = 2H (the issue's "windows of 2H"), shortened to what the shortest
-  training series allows (M3 yearly: 8);
-- ``sktime``: ``sklstm.sktime.LSTMForecaster(random_state=seed)`` fit on the panel (every
-  series indexed to end at period 0: sktime counts ``fh`` from the panel's latest time), ``fh``
-  = 1..H, with its default window of 12 shortened as the core's where the shortest series
-  cannot hold a window and H targets (M3 yearly: 8; the default refuses such a panel).
+  season_length=m)`` -> ``LSTMForecaster(random_state=seed)`` -> ``forecast(panel)``, one
+  global model per set, with W = 2H (the issue's "windows of 2H"), shortened to what the
+  shortest training series allows (M3 yearly: 8; monthly: 30); the panel indexed so that
+  every series ends at period 0, as for the sktime door (see ``aligned_at_ends``);
+- ``sktime``: ``sklstm.sktime.LSTMForecaster(season_length=m, random_state=seed)`` fit on
+  the panel (every series indexed to end at period 0: sktime counts ``fh`` from the panel's
+  latest time), ``fh`` = 1..H, its window "auto" (the same rule: 2H, at least a season, what
+  the shortest series allows).
+
+m is the competition's season (12 monthly, 4 quarterly, 24 hourly; 1 yearly, weekly and
+"other": the windows then carry the Theta level and trend without a season). The series
+are indexed by position, so neither door can read the season from a calendar (with a
+monthly/quarterly/hourly time index, ``season_length="auto"``, both doors' default, finds
+it). With the same settings the two doors give the same forecasts (tests/test_one_engine.py).
 
 Metrics as the M competitions define them: sMAPE (200 |y - f| / (|y| + |f|), mean over the
 horizon, then over series) and MASE (MAE over the in-sample MAE of the seasonal naive forecast,
@@ -93,15 +100,29 @@ def core_window(comp):
     return max(2, min(2 * comp.horizon, shortest - comp.horizon))
 
 
+def aligned_at_ends(comp):
+    """The training panel with every series indexed to end at period 0 (positions counted
+    back from its end): the competitions' series end at different times, and their test
+    periods are each one's next H steps. Both doors see this panel, so that the windows'
+    time order (the latest are the early-stopping validation windows, which also choose
+    the Theta weight) holds every series' last windows."""
+    ends = comp.train.groupby(level="series_id", sort=False).size()
+    ids = comp.train.index.get_level_values(0)
+    periods = comp.train.index.get_level_values(1) - ends.reindex(ids).to_numpy() + 1
+    return pd.Series(comp.train.to_numpy(), name="y",
+                     index=pd.MultiIndex.from_arrays([ids, periods], names=["series_id", "t"]))
+
+
 def core(comp, seed, **params):
     from sklstm import LSTMForecaster, make_sequences
 
     # The competition states each set's frequency; a calendar-indexed series gets the same
     # from make_sequences' season_length="auto" (M3/M4 are indexed by position).
-    X, y = make_sequences(comp.train, window_length=core_window(comp), horizon=comp.horizon,
+    panel = aligned_at_ends(comp)
+    X, y = make_sequences(panel, window_length=core_window(comp), horizon=comp.horizon,
                           season_length=comp.season_length)
     model = LSTMForecaster(random_state=seed, **params).fit(X, y)
-    forecast = model.forecast(comp.train)
+    forecast = model.forecast(panel)
     return {k: s.to_numpy() for k, s in forecast.groupby(level=0, sort=False)}
 
 
@@ -113,27 +134,19 @@ def core_seasonal(comp, seed):
     return core(comp, seed, **(dict(scaling="seasonal", season_length=m) if seasonal else {}))
 
 
-def sktime_window(comp):
-    """The adapter's default window (12), or what the shortest training series allows."""
-    shortest = int(comp.info["n_train"].min())
-    return max(2, min(12, shortest - comp.horizon))
-
-
 def sktime_door(comp, seed, **params):
     from sklstm.sktime import LSTMForecaster
 
     # sktime reads fh from the panel's cutoff (its latest time point): series indexed by
     # position end at different times, and a shorter one would be forecast from the longest
     # one's end. Every series is put to end at period 0, so fh 1..H is each one's next H.
-    ends = comp.train.groupby(level="series_id", sort=False).size()
-    ids = comp.train.index.get_level_values(0)
-    periods = comp.train.index.get_level_values(1) - ends.reindex(ids).to_numpy() + 1
-    y = pd.DataFrame({"y": comp.train.to_numpy()},
-                     index=pd.MultiIndex.from_arrays([ids, periods], names=["series_id", "t"]))
+    y = aligned_at_ends(comp).to_frame()
     fh = list(range(1, comp.horizon + 1))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        forecaster = LSTMForecaster(window_length=sktime_window(comp), random_state=seed,
+        # The default window ("auto": 2H, at least a season, what the shortest series
+        # allows); the competition's season, as the core door is given it.
+        forecaster = LSTMForecaster(season_length=comp.season_length, random_state=seed,
                                     **params)
         forecaster.fit(y, fh=fh)
         prediction = forecaster.predict()
@@ -272,19 +285,17 @@ Naive, seasonal naive and the statsforecast models are deterministic (one run). 
 the metric against the competition: naive on M3 "other" (no season, so the competition's
 Naive2 is naive) scores 6.30 here as in Makridakis & Hibon (2000).
 
-What it says for the defaults (seeds 0-2 on M3): both doors beat seasonal naive on every M3
-set but trail the best statistical anchor everywhere: neither door reaches AutoETS on M3
-monthly yet. `core-seasonal` is a candidate, not a default: the windows door with
-`scaling="seasonal", season_length=` the competition's season (quarterly and monthly; seed 0). M3 is indexed by position, so the sktime door's
-`season_length="auto"` finds no season there: these rows are its non-seasonal behaviour.
-An earlier run that indexed every series from 0 (as the loader does) scored the sktime door
-at 29.9 (other) to 44.0 (yearly): sktime counts `fh` from the panel's latest time point, so
-the shorter series were forecast far beyond their own end; the adapter now warns of that.
+`core` and `sktime` are the two doors with the 0.3 engine and defaults: windows that carry
+each series' state (seasonal indices, Theta level and trend), the season taken out with it,
+the network's forecast combined with the Theta forecast (weight chosen on the held-out
+windows). Given the same panel and settings the two doors compute the same forecasts
+(tests/test_one_engine.py); their rows differ only by float rounding and by the order in
+which sktime hands over the panel.
 
 A set without rows for a door was not run in this table (its command names the sets and
 methods it ran); the slow ones are the M4 sets, whose windows number in the hundreds of
-thousands (about 80 s an epoch with the core defaults on M4 hourly, up to 100 epochs: the
-defaults' cost there is the speed work's subject).
+thousands (tens of seconds an epoch with the defaults on M4 hourly): the defaults' cost
+there is the speed work's subject.
 """
 
 

@@ -242,8 +242,10 @@ def make_sequences(series, window_length, horizon=1, stride=1, history=None, tar
     target_col = _target_column(columns, values.shape[1], target)
 
     n_history = 0
+    all_values = values  # the whole data the series state is computed from
     if history is not None:
         hist_values, hist_index = _align_history(history, values, index, columns)
+        all_values = np.concatenate([hist_values.astype(values.dtype, copy=False), values])
         if hist_values.shape[0] < window_length:
             raise ValueError(
                 f"history has {hist_values.shape[0]} rows but window_length={window_length} "
@@ -277,7 +279,9 @@ def make_sequences(series, window_length, horizon=1, stride=1, history=None, tar
     names = None if columns is None else tuple(columns)
     state_values = values
     if season is not None:
-        state_values = with_state(values, target_col, season)
+        # The state of the whole history and series (a test series completed by its
+        # training history has the state the training windows had), on the rows cut here.
+        state_values = with_state(all_values, target_col, season)[-len(values):]
         names = None if names is None else names + CHANNELS
     state_values = state_values.view()
     state_values.flags.writeable = False

@@ -169,3 +169,16 @@ def test_a_series_with_other_columns_than_fitted_is_refused_with_the_state():
     assert m.forecast(frame).shape == (3,)
     with pytest.raises(ValueError, match="columns"):
         m.forecast(frame[["y"]])
+
+
+def test_test_windows_completed_by_history_have_the_state_of_the_whole_series():
+    series = _monthly(n=120)
+    train, test = series[:96], series[96:]
+    X_all, _ = make_sequences(series, window_length=24, horizon=3)
+    X_test, _ = make_sequences(test, window_length=24, horizon=3, history=train)
+    # The state at a step depends on the data before it (level, trend) and on the season
+    # estimated from all the data given: the test windows, cut with the whole training
+    # history, hold the last windows' values and season of the whole series.
+    np.testing.assert_array_equal(X_test[:, :, 0], X_all[-len(X_test):, :, 0])
+    np.testing.assert_allclose(X_test[:, :, 1:3], X_all[-len(X_test):, :, 1:3])
+    np.testing.assert_allclose(X_test[:, :, 3:], X_all[-len(X_test):, :, 3:])

@@ -65,3 +65,25 @@ def test_weather_canberra_global_defaults_beat_climatology_for_every_seed():
     assert max(maes) < min(clim_mae, 1.18), maes
     rows = weather.global_rows(temps, "Canberra", forecasts)
     assert rows[weather.GLOBAL_DEFAULTS][0] == pytest.approx(maes[0])
+
+
+def test_weather_canberra_the_seeds_way_with_core_defaults_beats_climatology():
+    # The tutorial's task the tutorial's way: Canberra alone, 18 months in, 18 out, a
+    # bidirectional encoder-decoder, every other setting the core defaults (the windows
+    # carry the series' state, make_sequences' default). Mean of seeds 0..4.
+    from sklstm import LSTMForecaster, make_sequences
+
+    weather = load_example("weather")
+    temps = weather.monthly_temperatures()
+    train, test = weather.split(temps["Canberra"])
+    climatology = weather.baselines(train, test, temps["Canberra"])[
+        "climatology (training mean of the month)"]
+    clim_mae = weather.score(test, climatology)[0]
+    X, y = make_sequences(train, 18, horizon=18)
+    assert X.state_season == 12
+    maes = []
+    for seed in range(5):
+        model = LSTMForecaster(architecture="seq2seq", bidirectional=True,
+                               random_state=seed).fit(X, y)
+        maes.append(weather.score(test, model.forecast(train))[0])
+    assert np.mean(maes) < min(clim_mae, 1.18), maes
