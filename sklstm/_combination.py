@@ -5,9 +5,10 @@ top ten combined a network with statistical models. How much weight the statisti
 deserves differs from one data set to another (on M3 monthly the Theta method alone is as
 good as a global network; on long hourly series a network is far better), so it is chosen
 on data: the windows the network did not train on (those held out for calibration, or the
-early-stopping validation windows, the latest ones), by the mean absolute error scaled per
-window (each window's mean absolute step change: a MASE, so that no series dominates by
-its level). Without such windows the weight is one half, the equal-weight combination.
+early-stopping validation windows, the latest ones), by the loss the network was trained
+with (squared errors, or absolute errors for ``criterion="mae"``), each window's errors
+divided by its mean absolute step change (as MASE does, so that no series dominates by its
+level). Without such windows the weight is one half, the equal-weight combination.
 """
 
 import copy
@@ -40,9 +41,9 @@ def window_mae_scale(scaling, X3):
     return np.where(np.isfinite(scale), np.maximum(scale, floor), floor)
 
 
-def choose_weight(network, theta, y, scale):
-    """The weight of ``WEIGHTS`` whose combination has the least scaled MAE."""
-    errors = [np.nanmean(np.abs(y - ((1 - w) * network + w * theta)) / scale)
+def choose_weight(network, theta, y, scale, loss=np.square):
+    """The weight of ``WEIGHTS`` whose combination has the least mean scaled ``loss``."""
+    errors = [np.nanmean(loss((y - ((1 - w) * network + w * theta)) / scale))
               for w in WEIGHTS]
     return float(WEIGHTS[int(np.nanargmin(errors))]) if np.isfinite(errors).any() \
         else DEFAULT_WEIGHT
@@ -60,6 +61,8 @@ def weighted(estimator, scaling, X3, y, n_held, use_early_stopping):
     chosen.base_weight = 0.0
     network = chosen.decode(est._forward(X_val), X_val)
     theta = chosen.theta_forecast(X_val)
+    # The loss the network was trained with: absolute errors for "mae", else squared.
+    loss = np.abs if est.criterion == "mae" else np.square
     chosen.base_weight = choose_weight(network, theta, np.asarray(y_val, dtype=np.float64),
-                                       window_mae_scale(chosen, X_val))
+                                       window_mae_scale(chosen, X_val), loss)
     return chosen

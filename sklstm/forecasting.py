@@ -122,8 +122,9 @@ _DOC_ATTRIBUTES = """
         (``make_sequences(season_length=...)``; 1: level and trend only), None without it.
         With it, ``scaling_`` takes the season out with the windows' indices and its
         ``base_weight`` is the Theta forecast's share of the forecast: chosen on the windows
-        held out of training (calibration or early-stopping validation windows, by their
-        scaled mean absolute error), one half without such windows.
+        held out of training (calibration or early-stopping validation windows, by the
+        training loss, squared or absolute, of errors scaled per window), one half without
+        such windows.
     autoregressive_ : bool
         Whether the linear autoregressive part is used (``autoregressive="auto"``
         resolved).
