@@ -82,14 +82,6 @@ def _instances(frame):
     return [(None, frame)]
 
 
-def _instance_key(frame):
-    """Per row, the key of its series (None for a single series)."""
-    if not isinstance(frame.index, pd.MultiIndex):
-        return [None] * len(frame)
-    keys = frame.index.droplevel(-1)
-    return list(keys) if keys.nlevels > 1 else keys.tolist()
-
-
 def _joined(y, X):
     """y's column first, then X's columns, on y's index (X must cover it)."""
     if X is None or X.shape[1] == 0:
