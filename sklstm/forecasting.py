@@ -480,8 +480,9 @@ class LSTMForecaster(RegressorMixin, BaseRecurrent):
 
         Returns
         -------
-        ndarray of shape (n_series, n_timesteps_in_, n_features_in_)
-            (n_series, n_timesteps_in_) for a model fitted on 2-D windows.
+        ndarray of shape (n_series, n_timesteps, n_features)
+            The fitted window length and features (the series' and the state channels);
+            (n_series, n_timesteps) for a model fitted on 2-D windows.
 
         Examples
         --------
