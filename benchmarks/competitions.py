@@ -294,10 +294,14 @@ which sktime hands over the panel.
 
 What it says (seeds 0-2): on every M3 set both doors beat seasonal naive; on quarterly
 (8.88) and monthly (13.97) they beat AutoETS, AutoTheta and seasonal naive, on yearly
-(16.08, spread 0.50) AutoETS and AutoTheta on the mean; on "other" they trail AutoETS
-(4.94 against 4.34). Before the 0.3 engine (windows without the series state, 0.2's
+(16.08, spread 0.37) AutoETS and AutoTheta on the mean; on "other" they trail AutoETS
+(4.95 against 4.34). Before the 0.3 engine (windows without the series state, 0.2's
 defaults) the same table read, core / sktime: yearly 17.45 / 16.94, quarterly 9.94 /
 10.70, monthly 15.30 / 16.00, other 5.50 / 4.42 (`git show 8b406df:docs/competitions.md`).
+
+Wall times: the m3-monthly and m3-other runs of this table shared the 2 cores with the
+test suite for part of their time (monthly core 276 s here; alone, in the previous run of
+the same engine, 164 s core and 161 s sktime).
 
 A set without rows for a door was not run in this table (its command names the sets and
 methods it ran); the slow ones are the M4 sets, whose windows number in the hundreds of
