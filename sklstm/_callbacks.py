@@ -101,8 +101,9 @@ class BestTrainingWeights(Callback):
     skorch's ``train_loss`` is the mean over the epoch's batches while the weights move; with
     few batches per epoch the last step can undo the epoch (the loss oscillates) and the final
     weights are the worst of the run. Here, after every epoch, the loss of the current weights
-    on all training rows is measured (recorded as ``fit_loss``) and the best weights come back
-    when training ends. Used when there is no validation split (early stopping restores by
+    on the training rows is measured (recorded as ``fit_loss``; on at most ``MAX_EVAL_ROWS``
+    of them, evenly spread, as the validation loss is) and the best weights come back when
+    training ends. Used when there is no validation split (early stopping restores by
     the validation loss instead).
     """
 

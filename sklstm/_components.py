@@ -7,12 +7,15 @@ dictionaries: adding an optimizer or a plain torch loss is one line here.
 
 import torch
 
-# optimizer="adam", ...: the estimator's lr and weight_decay are passed to these classes.
+from . import _optimizers
+
+# optimizer="adam", ...: the estimator's lr and weight_decay are passed to these classes
+# (torch's, without their first-use import of torch._dynamo: see _optimizers).
 OPTIMIZERS = {
-    "adam": torch.optim.Adam,
-    "adamw": torch.optim.AdamW,
-    "sgd": torch.optim.SGD,
-    "rmsprop": torch.optim.RMSprop,
+    "adam": _optimizers.Adam,
+    "adamw": _optimizers.AdamW,
+    "sgd": _optimizers.SGD,
+    "rmsprop": _optimizers.RMSprop,
 }
 
 # The forecasters' criterion="mse", ...: plain torch losses of (prediction, target), computed

@@ -25,8 +25,15 @@ from ._callbacks import (
     TimeBudget,
 )
 from ._components import OPTIMIZERS
-from ._net import EVAL_BATCH_ELEMENTS, BatchIterator, LatestSplit, SequenceData, SequenceNet
-from ._recurrent_params import AUTO_EARLY_STOPPING_MIN_SAMPLES
+from ._net import (
+    EVAL_BATCH_ELEMENTS,
+    MAX_EVAL_ROWS,
+    BatchIterator,
+    LatestSplit,
+    SequenceData,
+    SequenceNet,
+)
+from ._recurrent_params import AUTO_EARLY_STOPPING_MIN_SAMPLES, AUTO_SAMPLES_PER_EPOCH
 
 # Parameters that shape the network or the meaning of its outputs: a warm start or a
 # partial_fit cannot change them (the module params are compared as well).
@@ -105,6 +112,18 @@ def criterion_signature(criterion, params):
                        for k, v in params.items()}
 
 
+def samples_per_epoch(estimator):
+    """The training samples an epoch draws at most (None: all of them)."""
+    setting = getattr(estimator, "samples_per_epoch", None)  # models pickled before 0.3
+    return AUTO_SAMPLES_PER_EPOCH if setting == "auto" else setting
+
+
+def train_iterator_params(estimator):
+    """``iterator_train__*`` parameters: the epoch's sample budget and the estimator's own."""
+    return {"samples_per_epoch": samples_per_epoch(estimator),
+            **estimator._train_batch_params()}
+
+
 def skorch_verbose(verbose):
     """skorch prints its per-epoch table from verbose=2 (1 is sklstm's progress line)."""
     return int(verbose) - 1 if verbose and verbose > 1 else 0
@@ -160,7 +179,10 @@ def split_and_callbacks(estimator, n_samples, epochs=None):
                         patience=max(1, est.patience // 3), min_lr=est.lr / 64),
         ))
     elif est.lr_schedule == "onecycle":
-        n_batches = -(-(n_samples - n_valid) // est._batch_size(n_samples))
+        per_epoch = n_samples - n_valid
+        if samples_per_epoch(est):
+            per_epoch = min(per_epoch, samples_per_epoch(est))
+        n_batches = -(-per_epoch // est._batch_size(n_samples))
         total = (est.max_epochs if epochs is None else epochs) * n_batches
         callbacks.append(("lr_schedule", OneCycleSchedule(est.lr, total)))
     if early:
@@ -191,13 +213,14 @@ def _net(estimator, device, train_split, callbacks, batch_size):
         iterator_train__shuffle=True,
         iterator_valid=BatchIterator,
         iterator_valid__eval_elements=EVAL_BATCH_ELEMENTS,
+        iterator_valid__max_rows=MAX_EVAL_ROWS,
         device=device,
         verbose=skorch_verbose(est.verbose),
         compile=est.compile,
         **{f"optimizer__{k}": v for k, v in optimizer_kwargs(est).items()},
         **{f"criterion__{k}": v for k, v in criterion_params.items()},
         **{f"module__{k}": v for k, v in est._module_params().items()},
-        **{f"iterator_train__{k}": v for k, v in est._train_batch_params().items()},
+        **{f"iterator_train__{k}": v for k, v in train_iterator_params(est).items()},
     )
 
 
@@ -250,8 +273,9 @@ def refresh_net(estimator, net, n_samples, epochs=None):
         # Every fit starts at lr (a schedule may have lowered the groups' rate); the
         # virtual parameter updates the optimizer's param groups in place.
         net.set_params(lr=est.lr)
-    for k, v in est._train_batch_params().items():
+    for k, v in train_iterator_params(est).items():
         setattr(net, f"iterator_train__{k}", v)
+    net.iterator_valid__max_rows = MAX_EVAL_ROWS
     train_split, callbacks = split_and_callbacks(est, n_samples, epochs)
     net.train_split = train_split
     # Not set_params(callbacks=...): skorch initialises the *old* list there.

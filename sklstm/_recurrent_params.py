@@ -17,6 +17,11 @@ from ._params import IntInterval, Param, ParamSet
 # HistGradientBoosting): below it a validation split costs too much of the data. An integer
 # early_stopping sets another threshold (the sktime forecasters' default is 100 windows).
 AUTO_EARLY_STOPPING_MIN_SAMPLES = 10_000
+# samples_per_epoch="auto": an epoch draws at most this many training samples. On a few
+# thousand windows nothing changes; on hundreds of thousands (M4 hourly: 265,000 training
+# windows, four minutes a pass on 2 cores) early stopping and the learning-rate schedule
+# look at the validation loss every 16,384 windows instead of once a pass.
+AUTO_SAMPLES_PER_EPOCH = 16_384
 
 _positive_int = IntInterval(1, None, closed="left")
 
@@ -53,6 +58,12 @@ TRAINING = ParamSet(
           improved for ``patience`` epochs, and restore the best weights. "auto": on from
           {AUTO_EARLY_STOPPING_MIN_SAMPLES:,} samples; an integer: on from that many
           samples. Samples must be in time order for "latest" to mean the most recent."""),
+    Param("samples_per_epoch", "auto", [StrOptions({"auto"}), _positive_int, None],
+          '"auto", int or None',
+          f"""Training samples drawn per epoch: the next ones of a shuffled order that carries
+          over from epoch to epoch, so every sample is drawn once before any is drawn twice;
+          ``max_epochs``, ``patience`` and the schedules count these epochs. "auto":
+          {AUTO_SAMPLES_PER_EPOCH:,} (all of them when there are fewer); None: all."""),
     Param("validation_fraction", 0.1, [Interval(Real, 0, 1, closed="neither")], "float",
           "Share of the (latest) samples held out for early stopping."),
     Param("patience", 15, [_positive_int], "int",

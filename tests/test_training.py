@@ -232,3 +232,42 @@ def test_max_time_with_early_stopping_and_through_the_sktime_door():
     assert len(forecaster.estimator_.history_) == 1
     with pytest.raises(ValueError, match="max_time"):
         LSTMForecaster(max_time=0).fit(X, y)
+
+
+@pytest.mark.parametrize("name", ["adam", "adamw", "sgd", "rmsprop"])
+def test_builtin_optimizers_step_exactly_as_torchs(name):
+    from sklstm._components import OPTIMIZERS
+
+    ours = OPTIMIZERS[name]
+    theirs = next(c for c in ours.__mro__[1:] if c.__module__.startswith("torch.optim"))
+    results = []
+    for cls in (ours, theirs):
+        torch.manual_seed(0)
+        module = torch.nn.LSTM(3, 5, batch_first=True)
+        opt = cls(module.parameters(), lr=0.01, weight_decay=0.01)
+        for step in range(4):
+            opt.zero_grad()
+            out, _ = module(torch.linspace(-1, 1, 2 * 6 * 3).reshape(2, 6, 3) * (step + 1))
+            (out ** 2).mean().backward()
+            opt.step()
+        state = cls(module.parameters()).state_dict()  # the round trip keeps working
+        opt.load_state_dict(opt.state_dict())
+        results.append([p.detach().clone() for p in module.parameters()])
+        assert state["param_groups"]
+    for a, b in zip(*results):
+        assert torch.equal(a, b)
+
+
+def test_a_fresh_process_fit_does_not_import_the_torch_compiler():
+    # torch's optimizers import torch._dynamo on first use (about a second per fresh process)
+    import subprocess
+    import sys
+
+    code = ("import sys, numpy as np\n"
+            "from sklstm import LSTMForecaster, make_sequences\n"
+            "X, y = make_sequences(np.sin(np.arange(220) / 5.0), window_length=10)\n"
+            "LSTMForecaster(hidden_size=4, max_epochs=2, random_state=0).fit(X, y)\n"
+            "print('torch._dynamo' in sys.modules)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "False", out.stderr
