@@ -134,6 +134,12 @@ def core_seasonal(comp, seed):
     return core(comp, seed, **(dict(scaling="seasonal", season_length=m) if seasonal else {}))
 
 
+def core_window_scaling(comp, seed):
+    """A candidate, not a default: the windows door with per-window scaling inside the
+    series state (``scaling="window"``)."""
+    return core(comp, seed, scaling="window")
+
+
 def sktime_door(comp, seed, **params):
     from sklstm.sktime import LSTMForecaster
 
@@ -160,9 +166,10 @@ def sktime_global(comp, seed):
 
 METHODS = {"naive": naive, "snaive": snaive, "ets": _statsforecast("ets"),
            "theta": _statsforecast("theta"), "arima": _statsforecast("arima"),
-           "core": core, "core-seasonal": core_seasonal, "sktime": sktime_door,
+           "core": core, "core-seasonal": core_seasonal, "core-window": core_window_scaling,
+           "sktime": sktime_door,
            "sktime-global": sktime_global}
-SEEDED = {"core", "core-seasonal", "sktime", "sktime-global"}
+SEEDED = {"core", "core-seasonal", "core-window", "sktime", "sktime-global"}
 
 
 # -- metrics ------------------------------------------------------------------------------------

@@ -96,7 +96,7 @@ class OneCycleSchedule(Callback):
 
 
 class BestTrainingWeights(Callback):
-    """Keep the weights with the lowest loss on the whole training set; restore them at the end.
+    """Keep the weights with the lowest loss on the training set; restore them at the end.
 
     skorch's ``train_loss`` is the mean over the epoch's batches while the weights move; with
     few batches per epoch the last step can undo the epoch (the loss oscillates) and the final

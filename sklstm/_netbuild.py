@@ -145,7 +145,7 @@ def split_and_callbacks(estimator, n_samples, epochs=None):
     ``epochs``: how many epochs this call trains at most (``max_epochs`` if None), which
     sets the length of a one-cycle schedule. Ours, in the order they act at the end of
     an epoch: the loss guard, gradient clipping (per batch), the best-weights keeper
-    (which measures the loss of the whole training set when nothing is held out), the
+    (which measures the loss on the training set when nothing is held out), the
     learning-rate schedule that reads that loss (or the validation loss), early stopping,
     and the time budget (``max_time``).
     """

@@ -75,7 +75,7 @@ TRAINING = ParamSet(
     Param("lr_schedule", "plateau", [StrOptions({"plateau", "onecycle"}), None],
           '{"plateau", "onecycle"} or None',
           """"plateau": halve the learning rate when the monitored loss (validation loss with
-          early stopping, else the loss on the whole training set) has not improved for
+          early stopping, else the loss on the training set) has not improved for
           ``max(1, patience // 3)`` epochs, down to ``lr / 64``. "onecycle": one cycle over
           the epochs of the call (``max_epochs``, or one for ``partial_fit``), stepped after
           every batch: the rate rises from ``lr / 25`` to ``lr`` over the first 30 percent of
@@ -90,8 +90,9 @@ TRAINING = ParamSet(
           the conformal calibration after it."""),
     Param("restore_best_weights", True, ["boolean"], "bool",
           """Return the weights of the best epoch: by the validation loss with early
-          stopping, else by the loss of the whole training set measured after each epoch
-          (``fit_loss`` in ``history_``), so that a last, bad step is never what is kept."""),
+          stopping, else by the loss on the training set measured after each epoch
+          (``fit_loss`` in ``history_``; on at most 8,192 samples, evenly spread, as the
+          validation loss is), so that a last, bad step is never what is kept."""),
 )
 
 SCALE_INPUT = Param("scale_input", True, ["boolean"], "bool",

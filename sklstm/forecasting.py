@@ -11,6 +11,7 @@ documentation with runnable examples, about half of the module; their work lives
 modules named above.
 """
 
+import inspect
 from numbers import Real
 
 import numpy as np
@@ -63,8 +64,13 @@ FORECASTER_PARAMS = (
         Param("criterion", None, [StrOptions(set(LOSSES)), type, torch.nn.Module, None],
               f"{choices(LOSSES)}, torch loss class or instance, or None",
               """Training loss, computed in the scaled frame; None: "mse"."""),
-        Param("scaling", "global", [StrOptions(set(_FORECASTER_SCALINGS))],
-              choices(_FORECASTER_SCALINGS), scaling_doc("forecaster")),
+        Param("scaling", "auto", [StrOptions({"auto", *_FORECASTER_SCALINGS})],
+              choices({"auto": None, **_FORECASTER_SCALINGS}),
+              scaling_doc("forecaster") + "\n" + inspect.cleandoc("""
+              "auto": "window" for windows that carry their series' state
+              (``make_sequences(season_length=...)``: the series of a panel differ in level
+              by orders of magnitude, and each window is read in its own frame), "global"
+              for plain windows; ``scaling_used_`` says which.""")),
         Param("season_length", None, [IntInterval(2, None, closed="left"), None],
               "int >= 2 or None",
               """Steps per season of the target (12 for months, 24 for hours, ...), read by
@@ -129,6 +135,8 @@ _DOC_ATTRIBUTES = """
     autoregressive_ : bool
         Whether the linear autoregressive part is used (``autoregressive="auto"``
         resolved).
+    scaling_used_ : str
+        What ``scaling`` meant for the training windows ("auto" resolved).
     scaling_ : object
         The fitted scaling that maps windows and targets into the network's frame and
         predictions back (statistics in float64).
@@ -254,12 +262,13 @@ class LSTMForecaster(RegressorMixin, BaseRecurrent):
         return self.scaling_.prepare(X_rows, y_rows)
 
     def _scaling_state(self, X3, y):
+        used = {"scaling_used_": self._scaling_choice()}
         if self.window_season_ is not None:
             # The season out with the series' indices, the rest as scaling/log/difference say.
             return {"scaling_": SCALINGS["series_state"].fit(
                 X3, y, self._fit_target_scaling, season_length=self.window_season_,
-                target_feature=self._target_feature(X3))}
-        return {"scaling_": self._fit_target_scaling(X3, y)}
+                target_feature=self._target_feature(X3)), **used}
+        return {"scaling_": self._fit_target_scaling(X3, y), **used}
 
     def _fit_target_scaling(self, X3, y):
         if self.log_transform or self.difference:
@@ -272,8 +281,19 @@ class LSTMForecaster(RegressorMixin, BaseRecurrent):
             scaling = self._fit_inner_scaling(X3, y)
         return scaling
 
+    def _scaling_choice(self):
+        """What ``scaling`` means for the windows being fitted ("auto" resolved)."""
+        if self.scaling != "auto":
+            return self.scaling
+        # Chosen on the M3 and M4 benchmark (docs/competitions.md): inside the series state,
+        # per-window scaling took M4 hourly from sMAPE 17.32 to 13.01 and M3 "other" from
+        # 4.91 to 4.37 (seed 0), with yearly equal; plain windows (a single series such as
+        # the sunspot task) keep the global statistics.
+        return "window" if self.window_season_ is not None else "global"
+
     def _fit_inner_scaling(self, X3, y):
-        return _FORECASTER_SCALINGS[self.scaling].fit_for(self, X3, y, self.scaling)
+        choice = self._scaling_choice()
+        return _FORECASTER_SCALINGS[choice].fit_for(self, X3, y, choice)
 
     def _target_feature(self, X3, needed_by="scaling='window' puts y in the frame of its own "
                         "feature", otherwise="use scaling='global'"):
