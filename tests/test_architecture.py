@@ -161,8 +161,8 @@ def test_registries_are_what_the_parameters_accept():
     assert LSTMForecaster._parameter_constraints["cell"][0].options == set(CELLS)
     assert LSTMForecaster._parameter_constraints["criterion"][0].options == set(LOSSES)
     assert SequenceClassifier._parameter_constraints["optimizer"][0].options == set(OPTIMIZERS)
-    assert LSTMForecaster._parameter_constraints["scaling"][0].options == set(
-        scaling_choices("forecaster"))
+    assert LSTMForecaster._parameter_constraints["scaling"][0].options == {
+        "auto", *scaling_choices("forecaster")}
     assert SequenceClassifier._parameter_constraints["scaling"][0].options == {
         "auto", *scaling_choices("classifier")}
 
