@@ -271,3 +271,30 @@ def test_a_fresh_process_fit_does_not_import_the_torch_compiler():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     assert out.stdout.strip() == "False", out.stderr
+
+
+def test_samples_per_epoch_draws_every_sample_once_before_any_twice():
+    from sklstm._net import BatchIterator, SequenceData
+
+    data = SequenceData(np.arange(50, dtype=np.float32).reshape(50, 1, 1),
+                        np.arange(50, dtype=np.float32))
+    iterator = BatchIterator(data, batch_size=8, shuffle=True, seed=0, samples_per_epoch=20)
+    assert len(iterator) == 3
+    epochs = [torch.cat([yb for _, yb in iterator]).long().tolist() for _ in range(5)]
+    assert [len(e) for e in epochs] == [20] * 5
+    drawn = sum(epochs, [])
+    assert sorted(drawn[:50]) == list(range(50))  # the first 50 draws: each row once
+    assert sorted(drawn[50:100]) == list(range(50))
+    # Unshuffled (validation) passes visit at most max_rows rows, evenly spread, ends kept.
+    valid = BatchIterator(data, batch_size=8, max_rows=5)
+    assert torch.cat([yb for _, yb in valid]).long().tolist() == [0, 12, 24, 37, 49]
+
+
+def test_samples_per_epoch_sets_the_batches_an_epoch_takes():
+    X, y = make_sequences(np.sin(np.arange(300) / 5.0), window_length=10)
+    model = LSTMForecaster(hidden_size=4, max_epochs=3, batch_size=16, samples_per_epoch=50,
+                           early_stopping=False, random_state=0).fit(X, y)
+    assert model.history_["train_batch_count"].tolist() == [4, 4, 4]
+    whole = LSTMForecaster(hidden_size=4, max_epochs=1, batch_size=16, samples_per_epoch=None,
+                           early_stopping=False, random_state=0).fit(X, y)
+    assert whole.history_["train_batch_count"].tolist() == [-(-len(X) // 16)]
