@@ -185,7 +185,11 @@ class BaseRecurrent(BaseEstimator):
         batch size) and holds the whole prediction: input scaling (computed in float64 as in
         :meth:`predict`), the network, and the outputs in the user's units — forecasts of
         shape ``(batch, horizon)``, or the classifier's probabilities ``(batch, n_classes)``
-        in the order of ``classes_`` (sequences of any length, without NaN padding). The
+        in the order of ``classes_`` (sequences of any length, without NaN padding). A
+        forecaster with a probabilistic head (``criterion="quantile"`` or ``"normal"``) has
+        a second output, "quantiles" ``(batch, horizon, n_levels)``: the head's own
+        quantiles at ``quantile_levels_`` (as ``interval_method="head"`` gives them; a
+        conformal correction is not in the graph); ``"student_t"`` cannot be exported. The
         labels, horizon and window length are stored in the model's metadata. Needs the
         ``onnx`` package (the ``onnx`` extra).
 

@@ -6,7 +6,8 @@ deserves differs from one data set to another (on M3 monthly the Theta method al
 good as a global network; on long hourly series a network is far better), so it is chosen
 on data: the windows the network did not train on (those held out for calibration, or the
 early-stopping validation windows, the latest ones), by the loss the network was trained
-with (squared errors, or absolute errors for ``criterion="mae"``), each window's errors
+with (squared errors, or absolute errors for ``criterion="mae"`` and the quantile head, whose
+point forecast is its median), each window's errors
 divided by its mean absolute step change (as MASE does, so that no series dominates by its
 level). Without such windows the weight is one half, the equal-weight combination.
 """
@@ -62,7 +63,7 @@ def weighted(estimator, scaling, X3, y, n_held, use_early_stopping):
     network = chosen.decode(est._forward(X_val), X_val)
     theta = chosen.theta_forecast(X_val)
     # The loss the network was trained with: absolute errors for "mae", else squared.
-    loss = np.abs if est.criterion == "mae" else np.square
+    loss = np.abs if est.criterion in ("mae", "quantile") else np.square
     chosen.base_weight = choose_weight(network, theta, np.asarray(y_val, dtype=np.float64),
                                        window_mae_scale(chosen, X_val), loss)
     return chosen

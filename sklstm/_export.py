@@ -41,12 +41,39 @@ class ServingGraph(nn.Module):
                 "to export it."
             ) from None
 
+        # A probabilistic head: the median is the forecast, and a second output holds the
+        # head's quantiles at its levels (its own, uncalibrated: see export_onnx).
+        self.head = getattr(estimator, "head_", None)
+        if self.head is not None:
+            from scipy.stats import norm
+
+            from ._intervals import median_channel, spread_scaling
+
+            if self.head == "student_t":
+                raise NotImplementedError(
+                    "to_onnx cannot export criterion='student_t': ONNX has no quantile "
+                    "function of Student's t. Refit with criterion='normal' or 'quantile' "
+                    "to export the head, or with a point loss.")
+            self.median = median_channel(estimator)
+            self.spread = spread_scaling(estimator.scaling_).torch_form()
+            levels = estimator.quantile_levels_
+            # Standard-normal quantiles of the levels (a normal head's location + scale * z).
+            self.register_buffer("z", torch.as_tensor(norm.ppf(levels), dtype=torch.float64))
+
     def forward(self, X):
         scaled, context = self.scaling.encode(X.to(torch.float64))
         out = self.network(scaled.to(torch.float32)).to(torch.float64)
         if self.kind == "classifier":
             return torch.softmax(out, dim=1)
-        return self.scaling.decode(out, context)
+        if self.head is None:
+            return self.scaling.decode(out, context)
+        median = out[..., self.median]
+        point = self.scaling.decode(median, context)
+        base = self.spread.decode(median, context)
+        network = out if self.head == "quantile" else out[..., :1] + out[..., 1:2] * self.z
+        quantiles = [point + self.spread.decode(network[..., j], context) - base
+                     for j in range(network.shape[-1])]
+        return point, torch.stack(quantiles, dim=-1)
 
 
 def export_onnx(estimator, path, kind, dynamic_time):
@@ -66,6 +93,11 @@ def export_onnx(estimator, path, kind, dynamic_time):
     example[0, :, :] = torch.linspace(0, 1, n_timesteps)[:, None]
     axes = {0: "batch", 1: "time"} if dynamic_time else {0: "batch"}
     output = "probabilities" if kind == "classifier" else "forecast"
+    outputs = [output]
+    dynamic = {INPUT_NAME: axes, output: {0: "batch"}}
+    if getattr(estimator, "head_", None) is not None:
+        outputs.append("quantiles")
+        dynamic["quantiles"] = {0: "batch"}
     with _quiet_export():
         # TorchScript-based exporter: it maps nn.LSTM/nn.GRU to ONNX's own LSTM/GRU
         # operators, whose sequence length stays dynamic; torch.export unrolls the recurrence
@@ -76,8 +108,8 @@ def export_onnx(estimator, path, kind, dynamic_time):
             str(path),
             dynamo=False,
             input_names=[INPUT_NAME],
-            output_names=[output],
-            dynamic_axes={INPUT_NAME: axes, output: {0: "batch"}},
+            output_names=outputs,
+            dynamic_axes=dynamic,
             opset_version=OPSET,
         )
     _add_metadata(path, estimator, kind)
@@ -99,6 +131,11 @@ def _add_metadata(path, estimator, kind):
         info["classes"] = estimator.classes_.tolist()
     else:
         info["horizon"] = int(estimator.horizon_)
+        if getattr(estimator, "head_", None) is not None:
+            # The graph's "quantiles" are the head's own: a conformal correction
+            # (interval_method "cqr") is not in the graph.
+            info["head"] = estimator.head_
+            info["quantile_levels"] = list(estimator.quantile_levels_)
     for key, value in info.items():
         entry = model.metadata_props.add()
         entry.key, entry.value = key, json.dumps(value)

@@ -8,6 +8,8 @@ import torch
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence
 
+from ._heads import output_module
+
 # cell="lstm", ...: every recurrent layer of sklstm is one of these (batch_first torch RNNs
 # returning (output, h_n) or (output, (h_n, c_n))); adding a cell is one line here.
 CELLS = {"lstm": nn.LSTM, "gru": nn.GRU}
@@ -74,20 +76,24 @@ class RecurrentRegressor(_RecurrentNet):
     """
 
     def __init__(self, n_features=1, horizon=1, *, architecture="direct", dense_size=None,
-                 n_timesteps=None, autoregressive=False, **encoder):
+                 n_timesteps=None, autoregressive=False, head=None, quantiles=(), **encoder):
         super().__init__()
         self.horizon = horizon
         self.architecture = architecture
+        # A probabilistic head (``_heads``): n_params outputs per step instead of one.
+        self.output = None if head is None else output_module(head, tuple(quantiles))
+        n_params = 1 if self.output is None else self.output.n_params
+        self.n_params = n_params
         context_size, settings = self._init_encoder(n_features, **encoder)
         if architecture == "seq2seq":
             self.decoder = _make_rnn(
                 settings["cell"], context_size, settings["hidden_size"],
                 settings["num_layers"], settings["bidirectional"], settings["dropout"]
             )
-            head_in, head_out = context_size, 1
+            head_in, head_out = context_size, n_params
         else:
             self.decoder = None
-            head_in, head_out = context_size, horizon
+            head_in, head_out = context_size, horizon * n_params
         self.head = _dense_head(head_in, dense_size, head_out)
         # LSTNet's autoregressive component: a linear map of the whole window added to the
         # network's output, so the forecast follows the input's scale from the first epoch
@@ -102,10 +108,18 @@ class RecurrentRegressor(_RecurrentNet):
         else:
             repeated = context.unsqueeze(1).expand(-1, self.horizon, -1)
             decoded, _ = self.decoder(repeated)
-            out = self.head(self.dropout(decoded)).squeeze(-1)
+            out = self.head(self.dropout(decoded))
+        if self.output is None:
+            out = out.reshape(-1, self.horizon)
+            if self.linear is not None:
+                out = out + self.linear(X.flatten(1))
+            return out
+        # (batch, horizon, n_params): the linear map shifts the location (channel 0) only.
+        out = out.reshape(-1, self.horizon, self.n_params)
         if self.linear is not None:
-            out = out + self.linear(X.flatten(1)).reshape(out.shape)
-        return out
+            shift = self.linear(X.flatten(1)).unsqueeze(-1)
+            out = torch.cat([out[..., :1] + shift, out[..., 1:]], dim=-1)
+        return self.output(out)
 
 
 class _BatchNorm(nn.BatchNorm1d):

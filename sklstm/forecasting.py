@@ -12,7 +12,7 @@ modules named above.
 """
 
 import inspect
-from numbers import Real
+from numbers import Integral, Real
 
 import numpy as np
 import torch
@@ -22,12 +22,13 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from . import _combination, _intervals, _series_forecast
 from ._base import BaseRecurrent
 from ._components import LOSSES, choices
+from ._heads import DEFAULT_QUANTILES, HEADS, PinballLoss, quantile_levels
 from ._modules import RecurrentRegressor
 from ._netbuild import early_stopping_on
 from ._params import IntInterval, Param, ParamSet, declare
 from ._recurrent_params import NETWORK, RUNTIME, SCALE_INPUT, TRAINING
 from ._scaling import SCALINGS, scaling_choices, scaling_doc
-from ._validation import SHAPE_ATTRIBUTES_DOC, validate_forecast_targets
+from ._validation import SHAPE_ATTRIBUTES_DOC, check_quantiles, validate_forecast_targets
 from ._series_state import N_CHANNELS
 from ._window_array import window_feature_names, window_state_season, window_target_position
 
@@ -61,9 +62,23 @@ FORECASTER_PARAMS = (
         data so that an epoch takes about 16 gradient steps (never fewer than 16 samples a
         batch).""")
     + ParamSet(
-        Param("criterion", None, [StrOptions(set(LOSSES)), type, torch.nn.Module, None],
-              f"{choices(LOSSES)}, torch loss class or instance, or None",
-              """Training loss, computed in the scaled frame; None: "mse"."""),
+        Param("criterion", None, [StrOptions(set(LOSSES) | set(HEADS)), type,
+                                  torch.nn.Module, None],
+              f"{choices({**LOSSES, **HEADS})}, torch loss class or instance, or None",
+              """Training loss, computed in the scaled frame; None: "mse". The point losses
+              ("mse", "mae", "huber") train one forecast per step. The probabilistic ones
+              give the network a head that forecasts a distribution per step: "quantile"
+              (one output per level of ``quantiles``, trained with the pinball loss of all
+              levels at once; non-crossing by construction), "normal" or "student_t"
+              (location, scale and, for Student's t, degrees of freedom, trained by
+              negative log-likelihood). :meth:`predict` then gives the median,
+              :meth:`predict_quantiles`, :meth:`predict_interval`, :meth:`predict_var`
+              and :meth:`sample` read the distribution."""),
+        Param("quantiles", DEFAULT_QUANTILES, ["array-like"], "tuple of float in (0, 1)",
+              """Levels the quantile head learns (``criterion="quantile"``; the median is
+              always added) and at which a distribution head's intervals are conformalised
+              and exported. The default covers the central 50, 80, 90 and 95%
+              intervals."""),
         Param("scaling", "auto", [StrOptions({"auto", *_FORECASTER_SCALINGS})],
               choices({"auto": None, **_FORECASTER_SCALINGS}),
               scaling_doc("forecaster") + "\n" + inspect.cleandoc("""
@@ -96,6 +111,24 @@ FORECASTER_PARAMS = (
               windows when early stopping is on (they were not trained on, but chose the
               epoch: slightly optimistic with few of them), and are unavailable
               otherwise."""),
+        Param("interval_method", "auto", [StrOptions({"auto", "conformal", "head", "cqr"})],
+              '{"auto", "conformal", "head", "cqr"}',
+              """Where intervals and quantiles come from. "conformal": split conformal
+              around the point forecast (absolute errors of the held-out windows).
+              "head": the probabilistic head's own quantiles (``criterion="quantile"``,
+              "normal" or "student_t"), uncalibrated. "cqr": the head's quantiles, each
+              level moved by the conformal quantile of its signed errors on the held-out
+              windows (conformalised quantile regression, Romano et al. 2019, one level at
+              a time). "auto": "cqr" for a head with held-out windows, "head" for a head
+              without, "conformal" otherwise; ``interval_method_`` says which."""),
+        Param("calibration_decay", None, [Interval(Real, 0, 1, closed="right"), None],
+              "float in (0, 1] or None",
+              """Weight of each calibration error relative to the next newer one: the
+              conformal quantiles are weighted quantiles that favour recent errors (Barber
+              et al. 2023, "Conformal prediction beyond exchangeability"), so intervals
+              widen when errors grow over time. With :meth:`update_intervals` after each
+              new observation this is the adaptive (rolling) conformal method. None (or
+              1): every held-out window counts the same (split conformal)."""),
         Param("interval_scale", "window", [StrOptions({"window"}), None], '{"window"} or None',
               """"window": divide each calibration error by its window's deviation of the
               target and scale each interval back by its own window's (wide in volatile
@@ -140,10 +173,20 @@ _DOC_ATTRIBUTES = """
     scaling_ : object
         The fitted scaling that maps windows and targets into the network's frame and
         predictions back (statistics in float64).
-    conformal_scores_ : ndarray of shape (n_calibration, horizon) or None
-        Sorted absolute errors of the held-out windows, per horizon step, in units of y
-        (``interval_scale=None``) or of each window's deviation (``"window"``); None when no
-        window was held out.
+    head_ : str or None
+        The probabilistic head ("quantile", "normal", "student_t"; None: a point forecast).
+    quantile_levels_ : tuple of float or None
+        The head's levels (``quantiles`` with the median), None without a head.
+    interval_method_ : str
+        Where intervals come from ("conformal", "head" or "cqr": ``interval_method``
+        resolved).
+    conformal_scores_ : ndarray or None
+        The calibration scores of the held-out windows in time order (oldest first; at most
+        8,192, evenly spread): "conformal": absolute errors, ``(n_calibration, horizon)``;
+        "cqr": signed errors of each level of the head but the median,
+        ``(n_calibration, horizon, n_levels - 1)``; in units of y (``interval_scale=None``)
+        or of each window's deviation (``"window"``). None when no window was held out, and
+        for "head".
 """
 
 
@@ -181,20 +224,42 @@ class LSTMForecaster(RegressorMixin, BaseRecurrent):
             "autoregressive": getattr(self, "autoregressive_", self.autoregressive),
             # Scalings may drop features (the series-state channels) before the network.
             "n_features": self.scaling_.n_channels(self._n_step_features),
+            "head": self.head_,
+            "quantiles": self.quantile_levels_ or (),
         }
 
     def _criterion(self):
         criterion = self.criterion
+        if criterion in HEADS:
+            loss = HEADS[criterion][1]
+            return loss, ({"quantiles": quantile_levels(self.quantiles)}
+                          if loss is PinballLoss else {})
         if criterion is None or isinstance(criterion, str):
             return LOSSES[criterion or "mse"], {}
         return criterion, {}
+
+    def _head_state(self):
+        """The probabilistic head (``criterion`` in ``HEADS``), its levels, and where
+        intervals come from (``interval_method`` resolved)."""
+        head = self.criterion if self.criterion in HEADS else None
+        levels = None
+        if head is not None:
+            levels = quantile_levels(check_quantiles(self.quantiles))
+        if self.interval_method in ("head", "cqr") and head is None:
+            raise ValueError(
+                f"interval_method={self.interval_method!r} reads a probabilistic head, but "
+                f"criterion={self.criterion!r} trains a point forecast; pass "
+                "criterion='quantile', 'normal' or 'student_t', or interval_method='conformal'."
+            )
+        return {"head_": head, "quantile_levels_": levels}
 
     # -- targets --------------------------------------------------------------------------
     def _validate_y(self, y, n_samples):
         return validate_forecast_targets(self, y, n_samples)
 
     def _target_state(self, y, classes):
-        return {"_y_ndim": y.ndim, "horizon_": 1 if y.ndim == 1 else y.shape[1]}
+        return {"_y_ndim": y.ndim, "horizon_": 1 if y.ndim == 1 else y.shape[1],
+                **self._head_state()}
 
     def _check_targets(self, y, classes):
         horizon = 1 if y.ndim == 1 else y.shape[1]
@@ -256,6 +321,17 @@ class LSTMForecaster(RegressorMixin, BaseRecurrent):
         # Split conformal: errors of windows the network was not trained on (the latest).
         return {"scaling_": scaling, **_intervals.calibration_state(
             self, X3, y, n_held, use_early_stopping, scaling=scaling)}
+
+    def _forward(self, X3, lengths=None, view=None):
+        """The network's point forecast in its frame (a head's median), ``(n, horizon)``."""
+        out = super()._forward(X3, lengths, view)
+        if getattr(self, "head_", None) is None:
+            return out
+        return out[..., _intervals.median_channel(self)]
+
+    def _forward_params(self, X3):
+        """The head's distribution parameters in the network's frame, ``(n, horizon, P)``."""
+        return super()._forward(X3)
 
     def _prepare_rows(self, X_rows, y_rows):
         # Targets too go into the scaled frame (of their own window, for scaling="window").
@@ -347,16 +423,19 @@ class LSTMForecaster(RegressorMixin, BaseRecurrent):
         return out[:, 0] if self._y_ndim == 1 else out.reshape(len(out), self.horizon_)
 
     def predict_interval(self, X, coverage=0.9):
-        """Split-conformal prediction intervals of every horizon step.
+        """Prediction intervals of every horizon step (``interval_method_``).
 
-        Each step's interval is the point forecast plus or minus the ``coverage`` quantile
-        of that step's absolute errors on the held-out windows (``calibration_fraction``, or
-        the early-stopping validation windows). With ``interval_scale="window"`` the errors
-        are divided by their window's standard deviation of the target and each interval is
-        scaled back by its own window's: wide in volatile stretches, narrow in calm ones.
-        With ``n`` calibration windows the quantile is the ``ceil((n + 1) * coverage)``-th
-        smallest error, which covers future windows like the calibration ones with
-        probability at least ``coverage``.
+        "conformal": each step's interval is the point forecast plus or minus the
+        conformal ``coverage`` quantile of that step's absolute errors on the held-out
+        windows (``calibration_fraction``, or the early-stopping validation windows). With
+        ``interval_scale="window"`` the errors are divided by their window's standard
+        deviation of the target and each interval is scaled back by its own window's: wide
+        in volatile stretches, narrow in calm ones. With ``n`` calibration windows the
+        quantile is the ``ceil((n + 1) * coverage)``-th smallest error, which covers future
+        windows like the calibration ones with probability at least ``coverage``
+        (``calibration_decay`` weights recent errors more). "head" and "cqr": the
+        quantiles ``(1 - coverage) / 2`` and ``(1 + coverage) / 2`` of
+        :meth:`predict_quantiles`.
 
         Parameters
         ----------
@@ -369,8 +448,8 @@ class LSTMForecaster(RegressorMixin, BaseRecurrent):
         -------
         lower, upper : ndarray, each shaped like :meth:`predict`'s output
             Bounds in the units of y; ``lower <= predict(X) <= upper``. With fewer than
-            ``coverage / (1 - coverage)`` calibration windows the bounds are infinite (with
-            a warning): no finite interval is guaranteed to cover.
+            ``coverage / (1 - coverage)`` calibration windows the conformal bounds are
+            infinite (with a warning): no finite interval is guaranteed to cover.
 
         Examples
         --------
@@ -386,20 +465,19 @@ class LSTMForecaster(RegressorMixin, BaseRecurrent):
         True
         """
         self._check_fitted()
-        quantile = _intervals.score_quantile(self.conformal_scores_, coverage)
         X3 = self._validate_X(X, reset=False)
-        point, (half_width,) = _intervals.bounds(self, X3, [quantile])
-        bounds = [point - half_width, point + half_width]
-        if self._y_ndim == 1:
-            return bounds[0][:, 0], bounds[1][:, 0]
-        return tuple(b.reshape(len(b), self.horizon_) for b in bounds)
+        return tuple(self._shaped(b) for b in _intervals.interval(self, X3, coverage))
 
     def predict_quantiles(self, X, quantiles=(0.1, 0.5, 0.9)):
-        """Quantiles of every forecast step, from the split-conformal intervals.
+        """Quantiles of every forecast step (``interval_method_``); they never cross.
 
-        The quantile ``q < 0.5`` is the lower bound of the interval of coverage ``1 - 2q``
-        (see :meth:`predict_interval`), ``q > 0.5`` the upper bound of coverage ``2q - 1``,
-        and ``q = 0.5`` the point forecast of :meth:`predict`; they never cross.
+        "conformal": the quantile ``q < 0.5`` is the lower bound of the interval of
+        coverage ``1 - 2q`` (see :meth:`predict_interval`), ``q > 0.5`` the upper bound of
+        coverage ``2q - 1``, and ``q = 0.5`` the point forecast of :meth:`predict`. "head":
+        the probabilistic head's (any level for a distribution head; a quantile head's
+        levels, linearly interpolated between them). "cqr": the head's levels each moved by
+        its conformal correction, interpolated between them. The median is always
+        :meth:`predict`'s forecast.
 
         Parameters
         ----------
@@ -415,16 +493,122 @@ class LSTMForecaster(RegressorMixin, BaseRecurrent):
         >>> import numpy as np
         >>> from sklstm import LSTMForecaster, make_sequences
         >>> X, y = make_sequences(np.sin(np.arange(400) / 5), window_length=12)
-        >>> model = LSTMForecaster(hidden_size=8, max_epochs=3, calibration_fraction=0.2,
-        ...                        random_state=0).fit(X, y)
+        >>> model = LSTMForecaster(hidden_size=8, max_epochs=3, criterion="quantile",
+        ...                        calibration_fraction=0.2, random_state=0).fit(X, y)
         >>> q = model.predict_quantiles(X[-2:], quantiles=[0.1, 0.5, 0.9])
         >>> q.shape, bool(np.all(np.diff(q, axis=-1) >= 0))
         ((2, 3), True)
+        >>> bool(np.allclose(q[:, 1], model.predict(X[-2:])))
+        True
         """
         self._check_fitted()
         X3 = self._validate_X(X, reset=False)
-        out = _intervals.conformal_quantiles(self, X3, quantiles)
+        out = _intervals.quantiles(self, X3, quantiles)
         return out[:, 0, :] if self._y_ndim == 1 else out
+
+    def predict_var(self, X):
+        """Variance of every forecast step.
+
+        A distribution head's own variance (``criterion="normal"`` or ``"student_t"``
+        with ``interval_method="head"``), mapped to y's units by the scaling's slope at the
+        median (exact for the affine scalings, first order after ``log_transform``);
+        otherwise that of a normal distribution with the forecast's interquartile range.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps, n_features) or (n_samples, n_timesteps)
+
+        Returns
+        -------
+        ndarray shaped like :meth:`predict`'s output
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sklstm import LSTMForecaster, make_sequences
+        >>> X, y = make_sequences(np.sin(np.arange(400) / 5), window_length=12)
+        >>> model = LSTMForecaster(hidden_size=8, max_epochs=3, criterion="normal",
+        ...                        interval_method="head", random_state=0).fit(X, y)
+        >>> bool(np.all(model.predict_var(X[-2:]) > 0))
+        True
+        """
+        self._check_fitted()
+        X3 = self._validate_X(X, reset=False)
+        return self._shaped(_intervals.variance(self, X3))
+
+    def sample(self, X, n_samples=100, random_state=None):
+        """Draws from every step's forecast distribution (marginal per step).
+
+        Inverse-transform sampling of the quantile function of :meth:`predict_quantiles`,
+        interpolated linearly between 199 levels (a quantile head's draws stay within its
+        lowest and highest level).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps, n_features) or (n_samples, n_timesteps)
+        n_samples : int, default=100
+        random_state : int, numpy Generator or None, default=None
+
+        Returns
+        -------
+        ndarray of shape (n_samples,) + predict(X).shape
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sklstm import LSTMForecaster, make_sequences
+        >>> X, y = make_sequences(np.sin(np.arange(400) / 5), window_length=12, horizon=2)
+        >>> model = LSTMForecaster(hidden_size=8, max_epochs=3, criterion="student_t",
+        ...                        random_state=0).fit(X, y)
+        >>> model.sample(X[-4:], n_samples=50, random_state=0).shape
+        (50, 4, 2)
+        """
+        self._check_fitted()
+        if isinstance(n_samples, bool) or not isinstance(n_samples, Integral) or n_samples < 1:
+            raise ValueError(f"n_samples must be a positive integer; got {n_samples!r}.")
+        X3 = self._validate_X(X, reset=False)
+        draws = _intervals.sample(self, X3, n_samples, np.random.default_rng(random_state))
+        return draws[..., 0] if self._y_ndim == 1 else draws
+
+    def update_intervals(self, X, y):
+        """Add the errors of newly observed windows to the calibration (the network is
+        unchanged).
+
+        Call it, oldest first, with windows whose targets have become known since the
+        fit: the conformal quantiles then follow the newest errors. With
+        ``calibration_decay`` below 1 the older errors fade, so intervals widen when errors
+        grow and narrow again when they shrink: the adaptive (rolling) conformal method.
+        The newest 8,192 windows' errors are kept.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps, n_features) or (n_samples, n_timesteps)
+        y : array-like of shape (n_samples,) or (n_samples, horizon)
+
+        Returns
+        -------
+        self : object
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sklstm import LSTMForecaster, make_sequences
+        >>> X, y = make_sequences(np.sin(np.arange(400) / 5), window_length=12)
+        >>> model = LSTMForecaster(hidden_size=8, max_epochs=3, calibration_fraction=0.2,
+        ...                        calibration_decay=0.98, random_state=0).fit(X[:300], y[:300])
+        >>> n_before = len(model.conformal_scores_)
+        >>> len(model.update_intervals(X[300:], y[300:]).conformal_scores_) - n_before
+        88
+        """
+        self._check_fitted()
+        X3 = self._validate_X(X, reset=False)
+        y = self._validate_y(y, X3.shape[0])
+        self._check_targets(y, None)
+        self.conformal_scores_ = _intervals.update(self, X3, y)
+        return self
+
+    def _shaped(self, out):
+        return out[:, 0] if self._y_ndim == 1 else out.reshape(len(out), self.horizon_)
 
     def forecast(self, series, freq=None, coverage=None, series_id=None, steps=None,
                  future=None):

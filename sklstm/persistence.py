@@ -39,7 +39,7 @@ _META, _ARRAYS, _WEIGHTS = "sklstm.json", "arrays.npz", "weights.pt"
 _LEGACY_SCALINGS = {f"sklstm._scaling.{name}": kind for name, kind in (
     ("GlobalScaling", "global"), ("WindowScaling", "window"),
     ("SequenceScaling", "sequence"), ("TargetTransform", "target_transform"))}
-_CLASS_MODULES = ("torch.optim.", "torch.nn.modules.loss.")
+_CLASS_MODULES = ("torch.optim.", "torch.nn.modules.loss.", "sklstm._heads.")
 # Fitted state that is rebuilt rather than stored (the net) or not needed to predict.
 _SKIP = ("net_",)
 

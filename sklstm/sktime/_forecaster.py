@@ -27,6 +27,7 @@ from sklearn.utils._param_validation import StrOptions, validate_parameter_const
 from sktime.forecasting.base import BaseForecaster, ForecastingHorizon
 
 from .. import forecasting as _core
+from .._heads import HEADS
 from .._panel import series_index, split_panel
 from .._time import IrregularTimeIndexWarning
 from .._params import IntInterval, Param, ParamSet, declare
@@ -162,8 +163,10 @@ class LSTMForecaster(BaseForecaster):
             # sktime warns that remember_data's default will change; it is set above.
             warnings.filterwarnings("ignore", message=".*remember_data", category=FutureWarning)
             BaseForecaster.__init__(self)
-        # Intervals are calibrated on windows held out of training (split conformal).
-        self.set_tags(**{"capability:pred_int": self.calibration_fraction is not None})
+        # Intervals come from a probabilistic head, or are calibrated on windows held out of
+        # training (split conformal).
+        self.set_tags(**{"capability:pred_int": self.calibration_fraction is not None
+                         or self.criterion in HEADS})
 
     # -- fitting ------------------------------------------------------------------------------
     def _check_params(self):
@@ -321,27 +324,63 @@ class LSTMForecaster(BaseForecaster):
         return pd.DataFrame(values, index=self._output_index(times, keys),
                             columns=self._y.columns)
 
-    def _predict_interval(self, fh, X, coverage):
+    def _direct_outputs(self, fh, X, what, answer):
+        """Per series and step of ``fh``, the columns ``answer(windows)`` gives for the
+        network's direct steps (each ``(n_series, horizon)``): intervals, quantiles and
+        variances come from the core forecaster, for the steps it forecasts at once."""
         times, keys, histories, steps, _ = self._forecast_inputs(fh, X)
         furthest = max(int(own.max()) for own in steps)
         if furthest > self.horizon_:
             raise ValueError(
-                f"prediction intervals are calibrated for the network's {self.horizon_} "
-                f"direct steps, but fh reaches {furthest} steps ahead; fit with an fh (or "
-                "horizon) that covers every step you want an interval for."
+                f"{what} are calibrated for the network's {self.horizon_} direct steps, but "
+                f"fh reaches {furthest} steps ahead; fit with an fh (or horizon) that covers "
+                "every step you want them for."
             )
-        windows = input_windows(self.estimator_, histories)
-        columns = pd.MultiIndex.from_product(
-            [self._get_varnames(), list(coverage), ["lower", "upper"]]
-        )
-        out = pd.DataFrame(index=self._output_index(times, keys), columns=columns, dtype=float)
-        for c in coverage:
-            bounds = self.estimator_.predict_interval(windows.view(WindowArray), coverage=c)
-            for name, bound in zip(("lower", "upper"), bounds):
-                bound = bound.reshape(len(histories), self.horizon_)
-                values = np.concatenate([row[own - 1] for row, own in zip(bound, steps)])
-                out[(self._get_varnames()[0], c, name)] = values
+        windows = input_windows(self.estimator_, histories).view(WindowArray)
+        columns = {}
+        for label, values in answer(windows):
+            values = values.reshape(len(histories), self.horizon_)
+            columns[label] = np.concatenate([row[own - 1] for row, own in zip(values, steps)])
+        return self._output_index(times, keys), columns
+
+    def _predict_interval(self, fh, X, coverage):
+        name = self._get_varnames()[0]
+
+        def answer(windows):
+            for c in coverage:
+                lower, upper = self.estimator_.predict_interval(windows, coverage=c)
+                yield (name, c, "lower"), lower
+                yield (name, c, "upper"), upper
+
+        index, columns = self._direct_outputs(fh, X, "prediction intervals", answer)
+        out = pd.DataFrame(columns, index=index)
+        out.columns = pd.MultiIndex.from_tuples(out.columns)
         return out
+
+    def _predict_quantiles(self, fh, X, alpha):
+        name = self._get_varnames()[0]
+
+        def answer(windows):
+            values = self.estimator_.predict_quantiles(windows, quantiles=list(alpha))
+            values = values.reshape(values.shape[0], -1, len(alpha))
+            for j, a in enumerate(alpha):
+                yield (name, a), values[..., j]
+
+        index, columns = self._direct_outputs(fh, X, "quantiles", answer)
+        out = pd.DataFrame(columns, index=index)
+        out.columns = pd.MultiIndex.from_tuples(out.columns)
+        return out
+
+    def _predict_var(self, fh, X=None, cov=False):
+        if cov:
+            raise NotImplementedError(
+                "sklstm forecasts each step's variance, not covariances between steps; "
+                "call predict_var(cov=False).")
+        name = self._get_varnames()[0]
+        index, columns = self._direct_outputs(
+            fh, X, "variances",
+            lambda windows: [(name, self.estimator_.predict_var(windows))])
+        return pd.DataFrame(columns, index=index)
 
     def _future_exogenous(self, key, X, end, steps, freq):
         """Exogenous rows for the steps the recursion feeds back (None without X)."""
@@ -392,6 +431,9 @@ class LSTMForecaster(BaseForecaster):
                 "max_epochs": 2,
                 "random_state": 1,
             },
+            # A quantile head: predict_quantiles, predict_interval and predict_var from it.
+            {"window_length": 3, "hidden_size": 4, "max_epochs": 2, "criterion": "quantile",
+             "random_state": 2},
         ]
 
 
