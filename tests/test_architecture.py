@@ -15,6 +15,7 @@ import sklstm
 from sklstm import GRUForecaster, LSTMForecaster, SequenceClassifier
 from sklstm._components import LOSSES, OPTIMIZERS
 from sklstm._estimators import ESTIMATORS
+from sklstm._heads import HEADS
 from sklstm._modules import CELLS
 from sklstm._scaling import SCALINGS, Scaling, scaling_choices
 
@@ -159,7 +160,8 @@ def test_the_sktime_adapters_pass_every_core_parameter_through():
 
 def test_registries_are_what_the_parameters_accept():
     assert LSTMForecaster._parameter_constraints["cell"][0].options == set(CELLS)
-    assert LSTMForecaster._parameter_constraints["criterion"][0].options == set(LOSSES)
+    assert LSTMForecaster._parameter_constraints["criterion"][0].options == set(LOSSES) | set(
+        HEADS)
     assert SequenceClassifier._parameter_constraints["optimizer"][0].options == set(OPTIMIZERS)
     assert LSTMForecaster._parameter_constraints["scaling"][0].options == {
         "auto", *scaling_choices("forecaster")}
