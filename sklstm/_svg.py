@@ -7,10 +7,12 @@ import numpy as np
 COLOURS = ("#555555", "#1f77b4", "#d62728", "#2ca02c", "#9467bd")
 
 
-def line_chart_svg(path, series, title, y_label, width=760, height=360):
+def line_chart_svg(path, series, title, y_label, width=760, height=360, bands=()):
     """Write ``series`` ({label: (x positions, values)}) as lines with a legend to ``path``.
 
     ``x`` are numbers (e.g. month counts) or datetimes; all series share both axes.
+    ``bands``: ``(x, lower, upper)`` areas drawn, translucent, beneath the lines (a fan
+    chart's intervals).
     """
     def as_number(x):
         x = np.asarray(x)
@@ -18,10 +20,12 @@ def line_chart_svg(path, series, title, y_label, width=760, height=360):
 
     xs = {k: as_number(x) for k, (x, _) in series.items()}
     ys = {k: np.asarray(y, dtype=float) for k, (_, y) in series.items()}
-    x_lo = min(x.min() for x in xs.values())
-    x_hi = max(x.max() for x in xs.values())
-    y_lo = min(np.nanmin(y) for y in ys.values())
-    y_hi = max(np.nanmax(y) for y in ys.values())
+    bands = [(as_number(x), np.asarray(lo, dtype=float), np.asarray(hi, dtype=float))
+             for x, lo, hi in bands]
+    x_lo = min(x.min() for x in [*xs.values(), *(b[0] for b in bands)])
+    x_hi = max(x.max() for x in [*xs.values(), *(b[0] for b in bands)])
+    y_lo = min(np.nanmin(y) for y in [*ys.values(), *(b[1] for b in bands)])
+    y_hi = max(np.nanmax(y) for y in [*ys.values(), *(b[2] for b in bands)])
     pad = 0.05 * (y_hi - y_lo or 1.0)
     y_lo, y_hi = y_lo - pad, y_hi + pad
     left, right, top, bottom = 60, 20, 40, 40
@@ -46,6 +50,11 @@ def line_chart_svg(path, series, title, y_label, width=760, height=360):
     for tick in np.linspace(y_lo + pad, y_hi - pad, 5):
         parts.append(f'<text x="{left - 6}" y="{py(tick) + 4:.1f}" text-anchor="end">'
                      f'{tick:.1f}</text>')
+    for x, lo, hi in bands:
+        outline = list(zip(x, hi)) + list(zip(x[::-1], lo[::-1]))
+        points = " ".join(f"{px(a):.1f},{py(b):.1f}" for a, b in outline)
+        parts.append(f'<polygon points="{points}" fill="{COLOURS[1]}" fill-opacity="0.18" '
+                     'stroke="none"/>')
     for i, (label, x) in enumerate(xs.items()):
         y = ys[label]
         points = " ".join(f"{px(a):.1f},{py(b):.1f}" for a, b in zip(x, y) if np.isfinite(b))
