@@ -99,3 +99,24 @@ def test_the_two_doors_defaults_resolve_to_the_same_windows():
     core = LSTMForecaster(**SMALL).fit(X, y)
     np.testing.assert_allclose(door.predict().to_numpy().ravel(),
                                core.forecast(panel).to_numpy(), rtol=1e-10)
+
+
+@pytest.mark.parametrize("criterion", ["quantile", "normal"])
+def test_the_sktime_doors_quantiles_and_variances_are_the_cores(criterion):
+    from sklstm.sktime import LSTMForecaster as SktimeForecaster
+
+    series = _series()
+    settings = dict(criterion=criterion, **SMALL)
+    door = SktimeForecaster(window_length=12, horizon=3, **settings).fit(series, fh=[1, 2, 3])
+    assert door.get_tag("capability:pred_int")
+    X, y = make_sequences(series, window_length=12, horizon=3)
+    core = LSTMForecaster(**settings).fit(X, y)
+    window = core.last_window(series)
+    levels = [0.05, 0.5, 0.95]
+    np.testing.assert_allclose(door.predict_quantiles(alpha=levels).to_numpy(),
+                               core.predict_quantiles(window, levels)[0], rtol=1e-10)
+    lower, upper = core.predict_interval(window, coverage=0.9)
+    np.testing.assert_allclose(door.predict_interval(coverage=[0.9]).to_numpy(),
+                               np.column_stack([lower[0], upper[0]]), rtol=1e-10)
+    np.testing.assert_allclose(door.predict_var().to_numpy()[:, 0],
+                               core.predict_var(window)[0], rtol=1e-10)
