@@ -262,6 +262,18 @@ class LSTMForecaster(RegressorMixin, BaseRecurrent):
                 **self._head_state()}
 
     def _check_targets(self, y, classes):
+        head = self.criterion if self.criterion in HEADS else None
+        levels = quantile_levels(check_quantiles(self.quantiles)) if head else None
+        if (head, levels) != (self.head_, self.quantile_levels_):
+            raise ValueError(
+                f"cannot continue training (warm_start=True or partial_fit) with "
+                f"criterion={self.criterion!r} (quantiles {levels}): the network was built "
+                f"for head {self.head_!r} (quantiles {self.quantile_levels_}). Fit a new "
+                "model with warm_start=False, or restore criterion and quantiles."
+            )
+        self._check_horizon(y)
+
+    def _check_horizon(self, y):
         horizon = 1 if y.ndim == 1 else y.shape[1]
         if horizon != self.horizon_:
             raise ValueError(
@@ -603,7 +615,7 @@ class LSTMForecaster(RegressorMixin, BaseRecurrent):
         self._check_fitted()
         X3 = self._validate_X(X, reset=False)
         y = self._validate_y(y, X3.shape[0])
-        self._check_targets(y, None)
+        self._check_horizon(y)
         self.conformal_scores_ = _intervals.update(self, X3, y)
         return self
 

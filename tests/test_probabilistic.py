@@ -191,6 +191,9 @@ def test_careless_settings_get_clear_errors(windows):
         model.predict_quantiles(X[:5], [0.05, 0.5])
     with pytest.raises(ValueError, match="n_samples must be a positive integer"):
         model.sample(X[:5], n_samples=0)
+    with pytest.raises(ValueError, match="the network was built for head 'quantile'"):
+        model.set_params(criterion="normal").partial_fit(X[:200], y[:200])
+    assert model.head_ == "quantile"  # the failed call left the model as it was
 
 
 def test_samples_follow_the_forecast_distribution(fitted, windows):
