@@ -205,3 +205,18 @@ def test_samples_follow_the_forecast_distribution(fitted, windows):
     assert abs(share_below - 0.5) < 0.03
     inside = ((draws >= q[..., 0]) & (draws <= q[..., 2])).mean()
     assert abs(inside - 0.8) < 0.03
+
+
+def test_a_grid_search_chooses_between_heads_by_pinball_loss(windows):
+    from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
+
+    from sklstm.metrics import make_quantile_scorer
+
+    X, y = windows
+    search = GridSearchCV(
+        LSTMForecaster(hidden_size=8, max_epochs=3, random_state=0, torch_threads=1),
+        {"criterion": ["quantile", "normal", "student_t"]}, cv=TimeSeriesSplit(n_splits=2),
+        scoring=make_quantile_scorer((0.1, 0.5, 0.9))).fit(X[:400], y[:400])
+    scores = search.cv_results_["mean_test_score"]
+    assert np.all(np.isfinite(scores)) and np.all(scores < 0)
+    assert search.best_estimator_.head_ == search.best_params_["criterion"]
