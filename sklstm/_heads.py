@@ -156,7 +156,9 @@ def head_quantiles(kind, params, fitted_levels, levels):
         upper = int(np.clip(np.searchsorted(fitted, q), 1, len(fitted) - 1))
         lo_q, hi_q = fitted[upper - 1], fitted[upper]
         t = 0.0 if hi_q == lo_q else (q - lo_q) / (hi_q - lo_q)
-        out[..., j] = (1 - t) * params[..., upper - 1] + t * params[..., upper]
+        below, above = params[..., upper - 1], params[..., upper]
+        # A level that was fitted is read as is (an unbounded neighbour, inf, stays out).
+        out[..., j] = below if t <= 0 else above if t >= 1 else (1 - t) * below + t * above
     return out
 
 
