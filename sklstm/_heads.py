@@ -130,10 +130,6 @@ def output_module(kind, levels):
     return HEADS[kind][0](levels)
 
 
-def n_params(kind, levels):
-    return output_module(kind, levels).n_params
-
-
 def head_quantiles(kind, params, fitted_levels, levels):
     """Quantiles ``(n, horizon, len(levels))`` of the head's forecast distribution, in the
     network's frame. A quantile head answers its own levels and interpolates linearly
@@ -143,20 +139,28 @@ def head_quantiles(kind, params, fitted_levels, levels):
         return params[..., :1] + params[..., 1:2] * stats.norm.ppf(levels)
     if kind == "student_t":
         return params[..., :1] + params[..., 1:2] * stats.t.ppf(levels, params[..., 2:3])
+    return interpolate(params, fitted_levels, levels, "the levels the quantile head was "
+                       "trained on", "a distribution head (criterion='normal' or 'student_t')")
+
+
+def interpolate(values, fitted_levels, levels, known_as, otherwise):
+    """``values`` (..., len(fitted_levels)) at ``levels``, linearly between the fitted ones
+    (monotone: still non-crossing); a level outside them is refused, naming what the
+    fitted levels are (``known_as``) and what to use ``otherwise``."""
     fitted = np.asarray(fitted_levels)
+    levels = np.asarray(levels, dtype=np.float64)
     outside = levels[(levels < fitted[0] - 1e-12) | (levels > fitted[-1] + 1e-12)]
     if outside.size:
         raise ValueError(
-            f"quantiles {outside.tolist()} lie outside the levels the quantile head was "
-            f"trained on ({fitted[0]} to {fitted[-1]}); refit with quantiles that include "
-            "them, or use a distribution head (criterion='normal' or 'student_t')."
+            f"quantiles {outside.tolist()} lie outside {known_as} ({fitted[0]} to "
+            f"{fitted[-1]}); refit with quantiles that include them, or use {otherwise}."
         )
-    out = np.empty(params.shape[:-1] + (len(levels),))
+    out = np.empty(values.shape[:-1] + (len(levels),))
     for j, q in enumerate(levels):
         upper = int(np.clip(np.searchsorted(fitted, q), 1, len(fitted) - 1))
         lo_q, hi_q = fitted[upper - 1], fitted[upper]
         t = 0.0 if hi_q == lo_q else (q - lo_q) / (hi_q - lo_q)
-        below, above = params[..., upper - 1], params[..., upper]
+        below, above = values[..., upper - 1], values[..., upper]
         # A level that was fitted is read as is (an unbounded neighbour, inf, stays out).
         out[..., j] = below if t <= 0 else above if t >= 1 else (1 - t) * below + t * above
     return out

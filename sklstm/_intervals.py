@@ -193,20 +193,6 @@ def head_quantiles(estimator, X3, levels, scaling=None, params=None):
                      for j in range(len(levels))], axis=-1)
 
 
-def _interpolate(values, fitted_levels, levels):
-    """Values at ``levels`` interpolated linearly between those at ``fitted_levels``."""
-    fitted = np.asarray(fitted_levels)
-    levels = np.asarray(levels, dtype=np.float64)
-    outside = levels[(levels < fitted[0] - 1e-12) | (levels > fitted[-1] + 1e-12)]
-    if outside.size:
-        raise ValueError(
-            f"quantiles {outside.tolist()} lie outside the calibrated levels ({fitted[0]} to "
-            f"{fitted[-1]}); refit with quantiles that include them, or use "
-            "interval_method='head' with a distribution head."
-        )
-    return _heads.head_quantiles("quantile", values, fitted, levels)
-
-
 def cqr_quantiles(estimator, X3, levels):
     """The conformalised head's quantiles at ``levels``, ``(n, horizon, L)``."""
     est = estimator
@@ -232,7 +218,8 @@ def cqr_quantiles(estimator, X3, levels):
     lower = np.sort(np.minimum(corrected[..., below], point), axis=-1)
     upper = np.sort(np.maximum(corrected[..., above], point), axis=-1)
     values = np.concatenate([lower, point, upper], axis=-1)
-    return _interpolate(values, fitted, levels)
+    return _heads.interpolate(values, fitted, levels, "the calibrated levels",
+                              "interval_method='head' with a distribution head")
 
 
 def quantiles(estimator, X3, levels):
