@@ -175,20 +175,3 @@ def head_variance(kind, params):
         df = params[..., 2]
         return params[..., 1] ** 2 * df / (df - 2)
     return None
-
-
-def sample(kind, params, fitted_levels, n_samples, rng):
-    """``n_samples`` draws per step ``(n_samples, n, horizon)`` in the network's frame (a
-    quantile head: inverse-transform sampling of its interpolated quantile function)."""
-    u = rng.uniform(size=(n_samples,) + params.shape[:-1])
-    if kind == "normal":
-        return params[..., 0] + params[..., 1] * stats.norm.ppf(u)
-    if kind == "student_t":
-        return params[..., 0] + params[..., 1] * stats.t.ppf(u, params[..., 2])
-    fitted = np.asarray(fitted_levels)
-    u = np.clip(u, fitted[0], fitted[-1])
-    flat = params.reshape(-1, params.shape[-1])
-    draws = np.empty((n_samples, flat.shape[0]))
-    for row in range(flat.shape[0]):
-        draws[:, row] = np.interp(u.reshape(n_samples, -1)[:, row], fitted, flat[row])
-    return draws.reshape(u.shape)

@@ -243,9 +243,7 @@ def conformal_quantiles(estimator, X3, levels):
     ``2q - 1``. Levels further from the median get wider intervals, so the quantiles never
     cross. Shape ``(n, horizon, n_quantiles)``."""
     est = estimator
-    require_scores(est)
-    point = est.scaling_.decode(est._forward(X3), X3)
-    scales = window_scales(getattr(est, "_interval_scaling", None), X3)
+    point, scales = _point_and_scales(est, X3)
     out = []
     for q in levels:
         if q == 0.5:
@@ -256,15 +254,20 @@ def conformal_quantiles(estimator, X3, levels):
     return np.stack(out, axis=-1)
 
 
+def _point_and_scales(estimator, X3):
+    """The point forecast ``(n, horizon)`` and each window's scale of the conformal scores
+    ``(n, 1)``, for intervals around the point forecast."""
+    require_scores(estimator)
+    point = estimator.scaling_.decode(estimator._forward(X3), X3)
+    return point, window_scales(getattr(estimator, "_interval_scaling", None), X3)
+
+
 def interval(estimator, X3, coverage):
     """Bounds ``(n, horizon)`` of the central interval of ``coverage``."""
     coverage = check_coverage(coverage)
     if estimator.interval_method_ == "conformal":
-        require_scores(estimator)
-        width = score_quantile(estimator, coverage)
-        point = estimator.scaling_.decode(estimator._forward(X3), X3)
-        half = width[np.newaxis, :] * window_scales(
-            getattr(estimator, "_interval_scaling", None), X3)
+        point, scales = _point_and_scales(estimator, X3)
+        half = score_quantile(estimator, coverage)[np.newaxis, :] * scales
         return point - half, point + half
     bounds = quantiles(estimator, X3, [(1 - coverage) / 2, (1 + coverage) / 2])
     return bounds[..., 0], bounds[..., 1]

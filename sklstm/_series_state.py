@@ -89,7 +89,6 @@ def expanding_profile(values, m, model):
     sums, counts = np.cumsum(sums, axis=0), np.cumsum(counts, axis=0)
     # The average at s reaches s + m // 2: at t, the ratios up to t - m // 2 are known.
     lag = m // 2
-    out = np.full(n, np.nan)
     complete = np.flatnonzero((counts > 0).all(axis=1))
     if len(complete) == 0 or complete[0] + lag >= n:
         return None

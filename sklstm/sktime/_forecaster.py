@@ -341,7 +341,8 @@ class LSTMForecaster(BaseForecaster):
         for label, values in answer(windows):
             values = values.reshape(len(histories), self.horizon_)
             columns[label] = np.concatenate([row[own - 1] for row, own in zip(values, steps)])
-        return self._output_index(times, keys), columns
+        # Tuple labels give sktime's MultiIndex columns.
+        return pd.DataFrame(columns, index=self._output_index(times, keys))
 
     def _predict_interval(self, fh, X, coverage):
         name = self._get_varnames()[0]
@@ -352,10 +353,7 @@ class LSTMForecaster(BaseForecaster):
                 yield (name, c, "lower"), lower
                 yield (name, c, "upper"), upper
 
-        index, columns = self._direct_outputs(fh, X, "prediction intervals", answer)
-        out = pd.DataFrame(columns, index=index)
-        out.columns = pd.MultiIndex.from_tuples(out.columns)
-        return out
+        return self._direct_outputs(fh, X, "prediction intervals", answer)
 
     def _predict_quantiles(self, fh, X, alpha):
         name = self._get_varnames()[0]
@@ -366,10 +364,7 @@ class LSTMForecaster(BaseForecaster):
             for j, a in enumerate(alpha):
                 yield (name, a), values[..., j]
 
-        index, columns = self._direct_outputs(fh, X, "quantiles", answer)
-        out = pd.DataFrame(columns, index=index)
-        out.columns = pd.MultiIndex.from_tuples(out.columns)
-        return out
+        return self._direct_outputs(fh, X, "quantiles", answer)
 
     def _predict_var(self, fh, X=None, cov=False):
         if cov:
@@ -377,10 +372,8 @@ class LSTMForecaster(BaseForecaster):
                 "sklstm forecasts each step's variance, not covariances between steps; "
                 "call predict_var(cov=False).")
         name = self._get_varnames()[0]
-        index, columns = self._direct_outputs(
-            fh, X, "variances",
-            lambda windows: [(name, self.estimator_.predict_var(windows))])
-        return pd.DataFrame(columns, index=index)
+        return self._direct_outputs(
+            fh, X, "variances", lambda windows: [(name, self.estimator_.predict_var(windows))])
 
     def _future_exogenous(self, key, X, end, steps, freq):
         """Exogenous rows for the steps the recursion feeds back (None without X)."""
