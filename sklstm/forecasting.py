@@ -245,6 +245,11 @@ class LSTMForecaster(RegressorMixin, BaseRecurrent):
         levels = None
         if head is not None:
             levels = quantile_levels(check_quantiles(self.quantiles))
+            if head == "quantile" and len(levels) < 2:
+                raise ValueError(
+                    f"quantiles={self.quantiles!r} gives the quantile head only the median, "
+                    "which has no spread to forecast; add levels such as (0.1, 0.9), or use "
+                    "a point loss (criterion='mae' forecasts the median).")
         if self.interval_method in ("head", "cqr") and head is None:
             raise ValueError(
                 f"interval_method={self.interval_method!r} reads a probabilistic head, but "

@@ -184,6 +184,9 @@ def test_careless_settings_get_clear_errors(windows):
     with pytest.raises(ValueError, match="quantiles must be numbers in"):
         LSTMForecaster(max_epochs=1, criterion="quantile", quantiles=(0.1, 1.5)).fit(
             X[:100], y[:100])
+    with pytest.raises(ValueError, match="only the median"):
+        LSTMForecaster(max_epochs=1, criterion="quantile", quantiles=(0.5,)).fit(
+            X[:100], y[:100])
     model = LSTMForecaster(hidden_size=4, max_epochs=1, criterion="quantile",
                            quantiles=(0.1, 0.9), interval_method="head", random_state=0)
     model.fit(X[:200], y[:200])
