@@ -23,19 +23,16 @@ The channels, per step ``t`` of the series (appended after the series' own featu
   ``t`` (``level_drift``), and its offset for the first step (``level_lead``).
 
 The Theta forecast made at the end of a window, ``h`` steps ahead, is then
-``(level + level_lead + level_drift * h + offset[t+h-m]) * factor[t+h-m]``: the seasonal
-index of ``t + h``'s phase as known at the window's end, read one season back in the window
-(windows hold at least one season).
-The seasonal index of step ``t``, the slope and the level at ``t`` use the steps up to
-``t`` only (the index: the ratios to the centred moving average that those steps reach), so
-a window never reads its targets. Three decisions use the whole series given: whether it
-is seasonal, additive or multiplicative, and the smoothing constant (a choice each, not
-values; a series cut shorter can decide otherwise).
+``(level + level_lead + level_drift * h + offset[t+h]) * factor[t+h]``, the seasonal index
+of ``t + h`` read one season back in the window (windows hold at least one season).
+The season and the smoothing constant use the whole series given (training windows see a
+season estimated on all the training data: the look-ahead ES-RNN makes too); the slope and
+the level at ``t`` use the steps up to ``t`` only.
 """
 
 import numpy as np
 
-from .seasonal import _centred_moving_average, choose_model, infer_season_length, is_seasonal
+from .seasonal import choose_model, infer_season_length, is_seasonal, seasonal_profile
 
 CHANNELS = ("season_factor", "season_offset", "level", "level_lead", "level_drift")
 N_CHANNELS = len(CHANNELS)
@@ -72,38 +69,6 @@ def resolve_season_length(season_length, index, window_length):
     return int(season_length)
 
 
-def expanding_profile(values, m, model):
-    """The classical decomposition's seasonal index of each step ``t`` as known at ``t``:
-    ratios (or differences) to the centred moving average at the steps whose average the
-    values up to ``t`` reach, averaged per phase and normalised; (n,) or None. Steps before
-    every phase has one such ratio take the first complete profile."""
-    n = len(values)
-    trend = _centred_moving_average(values, m)
-    ratio = values / trend if model == "multiplicative" else values - trend
-    phase = np.arange(n) % m
-    known = np.isfinite(ratio)
-    sums = np.zeros((n, m))
-    counts = np.zeros((n, m))
-    sums[known, phase[known]] = ratio[known]
-    counts[known, phase[known]] = 1
-    sums, counts = np.cumsum(sums, axis=0), np.cumsum(counts, axis=0)
-    # The average at s reaches s + m // 2: at t, the ratios up to t - m // 2 are known.
-    lag = m // 2
-    complete = np.flatnonzero((counts > 0).all(axis=1))
-    if len(complete) == 0 or complete[0] + lag >= n:
-        return None
-    rows = np.arange(n) - lag
-    rows = np.maximum(rows, complete[0])
-    with np.errstate(invalid="ignore", divide="ignore"):
-        profiles = sums[rows] / counts[rows]
-    if model == "multiplicative":
-        profiles = profiles / profiles.mean(axis=1, keepdims=True)
-    else:
-        profiles = profiles - profiles.mean(axis=1, keepdims=True)
-    out = profiles[np.arange(n), phase]
-    return out if np.isfinite(out).all() else None
-
-
 def season(values, season_length):
     """``(factor, offset)`` per step: the series' seasonal indices, when significant."""
     n = len(values)
@@ -111,16 +76,10 @@ def season(values, season_length):
     m = season_length
     if m >= 2 and is_seasonal(values, m):
         model = choose_model(values, m)
-        # Each step's index as known at that step: a window's season (and so the level and
-        # the targets in its frame) never reads its own future, so that the held-out
-        # windows (early stopping, the Theta weight, conformal calibration) are as hard
-        # as a real forecast. With the whole series' profile instead, a target's own value
-        # was in its index (1/5 of it on five years of months): the weather panel's
-        # calibration errors one month ahead were a quarter of the real ones, and 80%
-        # intervals covered 57%.
-        phases = expanding_profile(values, m, model)
-        if phases is not None:
-            if model == "multiplicative" and (phases > 0).all():
+        profile = seasonal_profile(values, m, model)
+        if profile is not None and np.isfinite(profile).all():
+            phases = profile[np.arange(n) % m]
+            if model == "multiplicative" and (profile > 0).all():
                 factor = phases
             elif model == "additive":
                 offset = phases
