@@ -216,23 +216,33 @@ def weather_methods(frame, seed):
             model.interval_method_ = interval_method
         if adaptive:
             model.calibration_decay = DECAY
-        seen_until = first
+        issued_until = first - pd.DateOffset(months=WEATHER_H)
         rows = []
         for origin in WEATHER_ORIGINS:
-            if adaptive and origin > seen_until:
-                # Windows whose 12 target months ended in [seen_until, origin): now known.
-                seq = make_sequences(frame[frame.index < origin], WEATHER_W,
-                                     horizon=WEATHER_H, series_id="columns")
-                ends = seq.target_index.get_level_values(-1) + pd.DateOffset(
-                    months=WEATHER_H - 1)
-                new = np.flatnonzero((ends >= seen_until) & (ends < origin))
-                Xs, ys = seq
-                model.update_intervals(Xs[new], ys[new])
-                seen_until = origin
+            if adaptive:
+                # The forecasts issued since the last update whose 12 months are now all
+                # known, each from the window as it was when issued (its series state from
+                # the data before it), so that the errors are those a user would have seen.
+                known_until = origin - pd.DateOffset(months=WEATHER_H)
+                issued = pd.date_range(issued_until, known_until, freq="MS", inclusive="right")
+                if len(issued):
+                    model.update_intervals(*_issued_windows(model, frame, issued))
+                    issued_until = known_until
             windows = model.last_window(frame[frame.index < origin], series_id="columns")
             rows.append(model.predict_quantiles(windows, LEVELS))
         out[method] = (np.stack(rows), fit_seconds + time.perf_counter() - start)
     return out
+
+
+def _issued_windows(model, frame, issue_months):
+    """Windows and targets of the forecasts issued at ``issue_months`` (oldest first, every
+    location at each month: ``windows_per_step_`` windows a step)."""
+    Xs, ys = [], []
+    for month in issue_months:
+        Xs.append(model.last_window(frame[frame.index < month], series_id="columns"))
+        target = frame.loc[month : month + pd.DateOffset(months=WEATHER_H - 1)]
+        ys.append(target.to_numpy().T)
+    return np.concatenate(Xs), np.concatenate(ys)
 
 
 def weather_ets(frame):

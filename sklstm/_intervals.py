@@ -129,17 +129,19 @@ def require_scores(estimator):
         )
 
 
-def conformal_quantile(scores, level, decay=None):
+def conformal_quantile(scores, level, decay=None, per_step=1):
     """The conformal ``level`` quantile of time-ordered ``scores`` (axis 0), per column.
 
     The smallest score whose weighted share of the scores, with one more (the new window's)
     of weight 1 above them all, reaches ``level``; the weights are ``decay ** age`` (all 1
-    without decay: the ``ceil((n + 1) * level)``-th smallest score). Infinite where no score
-    reaches it.
+    without decay: the ``ceil((n + 1) * level)``-th smallest score), the age counted in time
+    steps of ``per_step`` windows each, from the newest (a panel's series share a step). Infinite where no
+    score reaches it.
     """
     scores = np.asarray(scores, dtype=np.float64)
     n = scores.shape[0]
-    weights = np.ones(n) if decay in (None, 1) else float(decay) ** np.arange(n - 1, -1, -1)
+    weights = np.ones(n) if decay in (None, 1) else float(decay) ** (
+        np.arange(n - 1, -1, -1) // max(int(per_step), 1))
     order = np.argsort(scores, axis=0, kind="stable")
     ordered = np.take_along_axis(scores, order, axis=0)
     share = np.cumsum(weights[order], axis=0) / (weights.sum() + 1.0)
@@ -149,13 +151,18 @@ def conformal_quantile(scores, level, decay=None):
     return np.where(reached.any(axis=0), out, np.inf)
 
 
+def _per_step(estimator):
+    # Models saved before 0.3 lack the attribute: one window a step, as they were fitted.
+    return getattr(estimator, "windows_per_step_", 1)
+
+
 def score_quantile(estimator, coverage):
     """The conformal ``coverage`` quantile of the absolute scores, per step (inf, with a
     warning, when too few windows were calibrated on)."""
     require_scores(estimator)
     check_coverage(coverage)
     quantile = conformal_quantile(estimator.conformal_scores_, coverage,
-                                  estimator.calibration_decay)
+                                  estimator.calibration_decay, _per_step(estimator))
     if np.isinf(quantile).any():
         n_cal = estimator.conformal_scores_.shape[0]
         needed = int(np.ceil(coverage / (1 - coverage)))
@@ -206,9 +213,11 @@ def cqr_quantiles(estimator, X3, levels):
     scores = est.conformal_scores_
     for j, q in enumerate(off):
         if q > 0.5:
-            moves[:, j] = conformal_quantile(scores[..., j], q, est.calibration_decay)
+            moves[:, j] = conformal_quantile(scores[..., j], q, est.calibration_decay,
+                                             _per_step(est))
         else:
-            moves[:, j] = -conformal_quantile(-scores[..., j], 1 - q, est.calibration_decay)
+            moves[:, j] = -conformal_quantile(-scores[..., j], 1 - q, est.calibration_decay,
+                                              _per_step(est))
     corrected = raw + moves[np.newaxis] * scales
     point = est.scaling_.decode(params[..., median_channel(est)], X3)[..., np.newaxis]
     below = [j for j, q in enumerate(off) if q < 0.5]

@@ -23,11 +23,16 @@ class WindowArray(np.ndarray):
     # Season length of the series-state channels (the last five features, see
     # ``_series_state``) when ``make_sequences(season_length=...)`` appended them; else None.
     state_season = None
+    # Number of series whose windows were interleaved in time order (a panel's
+    # ``make_sequences``): that many consecutive windows share a time step, which is how
+    # ``calibration_decay`` ages errors by time rather than by window.
+    n_series = None
 
     def __array_finalize__(self, obj):
         self.feature_names = getattr(obj, "feature_names", None)
         self.target_position = getattr(obj, "target_position", None)
         self.state_season = getattr(obj, "state_season", None)
+        self.n_series = getattr(obj, "n_series", None)
 
     def __repr__(self):
         return repr(self.view(np.ndarray))
@@ -35,11 +40,12 @@ class WindowArray(np.ndarray):
     def __reduce__(self):
         constructor, args, state = super().__reduce__()
         return constructor, args, (state, self.feature_names, self.target_position,
-                                   self.state_season)
+                                   self.state_season, self.n_series)
 
     def __setstate__(self, state):
-        array_state, self.feature_names, self.target_position, *season = state
-        self.state_season = season[0] if season else None  # pickled before 0.3: none
+        array_state, self.feature_names, self.target_position, *rest = state
+        rest = rest + [None] * (2 - len(rest))  # pickled before 0.3: fewer attributes
+        self.state_season, self.n_series = rest
         super().__setstate__(array_state)
 
 
@@ -67,6 +73,12 @@ def window_state_season(X):
     if season is None or getattr(X, "ndim", 0) != 3 or X.shape[2] <= N_CHANNELS:
         return None
     return int(season)
+
+
+def window_series_count(X):
+    """How many series' windows share each time step in X (1 unless a panel's windows)."""
+    count = getattr(X, "n_series", None)
+    return int(count) if count else 1
 
 
 def register_with_distributed():

@@ -30,7 +30,8 @@ from ._recurrent_params import NETWORK, RUNTIME, SCALE_INPUT, TRAINING
 from ._scaling import SCALINGS, scaling_choices, scaling_doc
 from ._validation import SHAPE_ATTRIBUTES_DOC, check_quantiles, validate_forecast_targets
 from ._series_state import N_CHANNELS
-from ._window_array import window_feature_names, window_state_season, window_target_position
+from ._window_array import (window_feature_names, window_series_count, window_state_season,
+                            window_target_position)
 
 __all__ = ["FORECASTER_PARAMS", "GRUForecaster", "LSTMForecaster"]
 
@@ -126,9 +127,12 @@ FORECASTER_PARAMS = (
               """Weight of each calibration error relative to the next newer one: the
               conformal quantiles are weighted quantiles that favour recent errors (Barber
               et al. 2023, "Conformal prediction beyond exchangeability"), so intervals
-              widen when errors grow over time. With :meth:`update_intervals` after each
-              new observation this is the adaptive (rolling) conformal method. None (or
-              1): every held-out window counts the same (split conformal)."""),
+              widen when errors grow over time. The decay is per time step: the windows of
+              a panel from ``make_sequences`` (its series interleaved, ``windows_per_step_``
+              of them a step) fade together, so no series outweighs another. With
+              :meth:`update_intervals` after each new observation this is the adaptive
+              (rolling) conformal method. None (or 1): every held-out window counts the
+              same (split conformal)."""),
         Param("interval_scale", "window", [StrOptions({"window"}), None], '{"window"} or None',
               """"window": divide each calibration error by its window's deviation of the
               target and scale each interval back by its own window's (wide in volatile
@@ -165,6 +169,11 @@ _DOC_ATTRIBUTES = """
         held out of training (calibration or early-stopping validation windows, by the
         training loss, squared or absolute, of errors scaled per window), one half without
         such windows.
+    windows_per_step_ : int
+        Windows per time step of the training windows: the number of series of a panel
+        whose windows ``make_sequences`` interleaved in time order, 1 otherwise.
+        ``calibration_decay`` ages calibration errors by ``windows_per_step_`` windows a
+        step.
     autoregressive_ : bool
         Whether the linear autoregressive part is used (``autoregressive="auto"``
         resolved).
@@ -298,7 +307,7 @@ class LSTMForecaster(RegressorMixin, BaseRecurrent):
         if season is not None and names is not None:
             names = names[:-N_CHANNELS]
         return {"series_features_": names, "_window_target": window_target_position(X),
-                "window_season_": season,
+                "window_season_": season, "windows_per_step_": window_series_count(X),
                 "autoregressive_": self._resolve_autoregressive(X3, season)}
 
     # early_stopping="auto": on from this many windows. Held-out windows also choose the

@@ -115,6 +115,7 @@ def _panel_sequences(series, window_length, horizon, stride, history, target, se
             "for the series of the panel (their time indexes differ in frequency); pass "
             "season_length as an int, or None.")
     X.state_season = seasons.pop()
+    X.n_series = len(pieces)
     y = np.concatenate([np.asarray(p.y) for p in pieces])[order]
     keys = [keys[i] for i in order]
     names = level_names(series, series_id)

@@ -112,6 +112,31 @@ def test_conformal_quantile_by_hand_with_and_without_decay():
     assert conformal_quantile(scores, 0.2, decay=0.5)[0] == 2.0
 
 
+def test_decay_ages_a_panels_windows_by_time_step_not_by_series_order():
+    # Two series a step: A's error 1, B's error 10, over 20 steps. Aged by window, the
+    # newest series of each step outweighs the other and the order of the series decides
+    # the quantile; aged by step (the windows of a step share a weight) it does not.
+    a_first = np.tile([[1.0], [10.0]], (20, 1))
+    b_first = np.tile([[10.0], [1.0]], (20, 1))
+    by_window = [conformal_quantile(s, 0.35, decay=0.5)[0] for s in (a_first, b_first)]
+    by_step = [conformal_quantile(s, 0.35, decay=0.5, per_step=2)[0] for s in (a_first, b_first)]
+    assert by_window == [10.0, 1.0]
+    assert by_step == [1.0, 1.0]  # A: just under 2 of the 5 of weight: 0.4 > 0.35
+
+
+def test_a_panels_windows_tell_the_forecaster_how_many_share_a_step():
+    t = pd.date_range("2000-01", periods=60, freq="MS")
+    panel = pd.DataFrame({k: np.sin(np.arange(60) / 3 + k) + 5 for k in range(3)}, index=t)
+    X, y = make_sequences(panel, window_length=12, horizon=2, series_id="columns")
+    assert X.n_series == 3 and pickle.loads(pickle.dumps(X)).n_series == 3
+    model = LSTMForecaster(hidden_size=4, max_epochs=1, calibration_fraction=0.2,
+                           calibration_decay=0.9, random_state=0).fit(X, y)
+    assert model.windows_per_step_ == 3
+    single = make_sequences(panel[0], window_length=12, horizon=2)[0]
+    assert LSTMForecaster(hidden_size=4, max_epochs=1, random_state=0).fit(
+        single, make_sequences(panel[0], window_length=12, horizon=2)[1]).windows_per_step_ == 1
+
+
 def test_adaptive_intervals_widen_when_errors_grow():
     rng = np.random.default_rng(1)
     t = np.arange(1200)
