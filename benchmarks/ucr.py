@@ -1,0 +1,246 @@
+"""The UCR archive: ``SequenceClassifier()`` with defaults against the field's anchors.
+
+Each set's own train/test split (the archive's), sklstm's defaults only, seeds 0-2;
+MiniRocket (sktime, seeds 0-2) and 1-NN DTW (sktime, deterministic) measured in the same
+run; HIVE-COTE 2 and InceptionTime from their published default-split accuracies
+(``published_ucr_accuracy.csv``: aeon's example results files, resample 0).
+
+    pip install -e ".[bench]" -c constraints.txt               # sktime and numba: the anchors
+    SKLSTM_DATA=../shared/data python benchmarks/ucr.py --subset quick
+    SKLSTM_DATA=../shared/data python benchmarks/ucr.py --subset all --shard 1/2 &
+    SKLSTM_DATA=../shared/data python benchmarks/ucr.py --subset all --shard 2/2
+    SKLSTM_DATA=../shared/data python benchmarks/ucr.py --subset all --cached-only --write-docs
+
+Subsets (fixed by cost before any result was seen): ``quick``, the 38 sets of at most
+40,000 training values (sequences x length), which run in a few hours on 2 cores; ``all``,
+the 63 sets in ``../shared/data/ucr`` (the rest when a GPU or more time is lent).
+
+Every (set, method, seed) is cached in ``benchmarks/results/ucr/`` as it finishes, so runs
+resume and two processes (``--shard 1/2`` and ``2/2``, one core each: sklstm's default is
+one torch thread) share the work. Scores: accuracy and log loss on the test split, fit and
+predict seconds. ``--write-docs`` fills the UCR block of ``docs/classification.md``: per
+set, the mean and spread over seeds, the mean accuracy and mean rank over the sets every
+method finished, wins/ties/losses of sklstm against each anchor, and a scatter plot of
+sklstm against InceptionTime (``docs/ucr_vs_inceptiontime.png``).
+"""
+
+import argparse
+import json
+import os
+import sys
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from sklearn.metrics import accuracy_score, log_loss
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+CACHE = HERE / "results" / "ucr"
+PUBLISHED = HERE / "published_ucr_accuracy.csv"
+DOCS = HERE.parent / "docs" / "classification.md"
+SCATTER = HERE.parent / "docs" / "ucr_vs_inceptiontime.png"
+MEASURED = ("sklstm", "MiniRocket", "1-NN DTW")
+SEEDED = ("sklstm", "MiniRocket")
+QUICK_VALUES = 40_000
+# Full-window DTW on sequences this long is hours on 2 cores: a 10% Sakoe-Chiba band there
+# (named in the table).
+DTW_BAND_FROM = 1000
+
+
+def data_folder():
+    root = os.environ.get("SKLSTM_DATA")
+    if not root:
+        raise SystemExit("set SKLSTM_DATA to the folder holding ucr/ (../shared/data here)")
+    return Path(root) / "ucr"
+
+
+def set_names(subset):
+    from sklstm.datasets import load_ucr
+
+    names = sorted({f.name.split("_TRAIN")[0] for f in data_folder().glob("*_TRAIN.tsv*")})
+    if subset == "all":
+        return names
+    if subset != "quick":
+        return [n.strip() for n in subset.split(",") if n.strip()]
+    out = []
+    for name in names:
+        X, _ = load_ucr(name, "train")
+        if X.shape[0] * X.shape[1] <= QUICK_VALUES:
+            out.append(name)
+    return out
+
+
+def _cache_file(name, method, seed):
+    tag = method.replace(" ", "_")
+    return CACHE / name / (f"{tag}-seed{seed}.json" if method in SEEDED else f"{tag}.json")
+
+
+def run_one(name, method, seed, X, y, X_test, y_test):
+    if method == "sklstm":
+        from sklstm import SequenceClassifier
+
+        clf = SequenceClassifier(random_state=seed)
+        start = time.perf_counter()
+        clf.fit(X, y)
+        fit_s = time.perf_counter() - start
+        start = time.perf_counter()
+        proba = clf.predict_proba(X_test)
+        predict_s = time.perf_counter() - start
+        pred = clf.classes_[proba.argmax(axis=1)]
+        loss = log_loss(y_test, proba, labels=clf.classes_)
+        return {"accuracy": accuracy_score(y_test, pred), "log_loss": loss,
+                "fit_seconds": fit_s, "predict_seconds": predict_s}
+    import classification  # benchmarks/classification.py: the sktime anchors
+
+    band = X.shape[1] >= DTW_BAND_FROM
+    if band:
+        classification.DTW_WINDOW[name] = 0.1
+    start = time.perf_counter()
+    acc, loss, fit_s = classification.run_sktime(method, X[..., np.newaxis], y,
+                                                 X_test[..., np.newaxis], y_test, seed, name)
+    total = time.perf_counter() - start
+    return {"accuracy": acc, "log_loss": loss, "fit_seconds": fit_s,
+            "predict_seconds": total - fit_s, "dtw_band": 0.1 if band and method == "1-NN DTW"
+            else None}
+
+
+def run_set(name, methods, seeds, cached_only):
+    from sklstm.datasets import load_ucr
+
+    rows, data = [], None
+    for method in methods:
+        for seed in (seeds if method in SEEDED else [0]):
+            file = _cache_file(name, method, seed)
+            if file.is_file():
+                result = json.loads(file.read_text())
+            elif cached_only:
+                continue
+            else:
+                if data is None:
+                    data = load_ucr(name, "train") + load_ucr(name, "test")
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    result = run_one(name, method, seed, *data)
+                file.parent.mkdir(parents=True, exist_ok=True)
+                file.write_text(json.dumps(result))
+                print(f"{name:30s} {method:10s} seed {seed}: acc {result['accuracy']:.3f} "
+                      f"fit {result['fit_seconds']:.1f} s", flush=True)
+            rows.append({"dataset": name, "method": method, "seed": seed, **result})
+    return rows
+
+
+def published():
+    frame = pd.read_csv(PUBLISHED, comment="#").set_index("dataset")
+    return frame[["HC2", "InceptionTime"]]
+
+
+def summary(results, names):
+    """Per set: mean accuracy (and spread over seeds) per method, measured and published."""
+    frame = pd.DataFrame(results)
+    mean = frame.pivot_table(index="dataset", columns="method", values="accuracy",
+                             aggfunc="mean")
+    spread = frame.pivot_table(index="dataset", columns="method", values="accuracy",
+                               aggfunc=lambda a: float(np.ptp(a)))
+    fit = frame.pivot_table(index="dataset", columns="method", values="fit_seconds",
+                            aggfunc="mean")
+    per_set = mean.reindex(names).join(published(), how="left")
+    return per_set, spread.reindex(names), fit.reindex(names)
+
+
+def report(per_set, spread, fit):
+    methods = [m for m in MEASURED if m in per_set] + ["HC2", "InceptionTime"]
+    complete = per_set[methods].dropna()
+    lines = [f"Sets with every method's result: {len(complete)} of {len(per_set)}.", "",
+             "| set | " + " | ".join(methods) + " | sklstm spread | sklstm fit s |",
+             "| --- |" + " ---: |" * (len(methods) + 2)]
+    for name, row in per_set.iterrows():
+        cells = [("" if pd.isna(row.get(m)) else f"{row[m]:.3f}") for m in methods]
+        s = spread.loc[name].get("sklstm", np.nan) if "sklstm" in spread else np.nan
+        f = fit.loc[name].get("sklstm", np.nan) if "sklstm" in fit else np.nan
+        lines.append(f"| {name} | " + " | ".join(cells) +
+                     f" | {'' if pd.isna(s) else f'{s:.3f}'} | {'' if pd.isna(f) else f'{f:.0f}'} |")
+    if len(complete):
+        ranks = complete.rank(axis=1, ascending=False).mean()
+        lines += ["", "| method | mean accuracy | mean rank | sklstm wins / ties / losses |",
+                  "| --- | ---: | ---: | ---: |"]
+        for m in methods:
+            if m == "sklstm" or "sklstm" not in complete:
+                wtl = ""
+            else:
+                diff = complete["sklstm"] - complete[m]
+                wtl = f"{(diff > 1e-9).sum()} / {(diff.abs() <= 1e-9).sum()} / {(diff < -1e-9).sum()}"
+            lines.append(f"| {m} | {complete[m].mean():.4f} | {ranks[m]:.2f} | {wtl} |")
+        if "MiniRocket" in complete and "sklstm" in complete:
+            behind = complete[complete["MiniRocket"] - complete["sklstm"] > 0.10]
+            lines += ["", "Sets more than 10 points below MiniRocket: " + (
+                ", ".join(f"{n} ({r['sklstm']:.3f} vs {r['MiniRocket']:.3f})"
+                          for n, r in behind.iterrows()) or "none") + "."]
+    return "\n".join(lines), complete
+
+
+def scatter(complete, path):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(4.5, 4.5))
+    ax.scatter(complete["InceptionTime"], complete["sklstm"], s=14)
+    ax.plot([0, 1], [0, 1], color="black", linewidth=0.8)
+    ax.set_xlabel("InceptionTime (published, default split)")
+    ax.set_ylabel("sklstm defaults (mean of seeds)")
+    ax.set_xlim(0, 1.01)
+    ax.set_ylim(0, 1.01)
+    ax.set_title("UCR test accuracy per set (above the line: sklstm wins)", fontsize=9)
+    fig.savefig(path, dpi=100, bbox_inches="tight")
+    plt.close(fig)
+
+
+def write_docs(text, command):
+    begin, end = "<!-- ucr: begin -->", "<!-- ucr: end -->"
+    block = f"{begin}\n`{command}`\n\n{text}\n\n![sklstm against InceptionTime]({SCATTER.name})\n{end}"
+    page = DOCS.read_text()
+    if begin in page:
+        page = page[: page.index(begin)] + block + page[page.index(end) + len(end):]
+    else:
+        page += "\n## The UCR archive\n\n" + block + "\n"
+    DOCS.write_text(page)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--subset", default="quick",
+                        help="quick, all, or comma-separated set names")
+    parser.add_argument("--methods", default=",".join(MEASURED))
+    parser.add_argument("--seeds", default="0,1,2")
+    parser.add_argument("--shard", default="1/1", help="i/n: this process runs every n-th set")
+    parser.add_argument("--cached-only", action="store_true")
+    parser.add_argument("--write-docs", action="store_true")
+    args = parser.parse_args(argv)
+    names = set_names(args.subset)
+    index, count = (int(v) for v in args.shard.split("/"))
+    mine = names[index - 1 :: count]
+    methods = [m.strip() for m in args.methods.split(",")]
+    seeds = [int(s) for s in args.seeds.split(",")]
+    results = []
+    for name in mine:
+        results += run_set(name, methods, seeds, args.cached_only)
+    if not results:
+        print("no results yet")
+        return
+    per_set, spread, fit = summary(results, mine)
+    text, complete = report(per_set, spread, fit)
+    print(text)
+    if args.write_docs:
+        command = (f"SKLSTM_DATA=../shared/data python benchmarks/ucr.py --subset {args.subset} "
+                   f"--seeds {args.seeds} --cached-only --write-docs")
+        write_docs(text, command)
+        if len(complete):
+            scatter(complete, SCATTER)
+
+
+if __name__ == "__main__":
+    main()
