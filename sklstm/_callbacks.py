@@ -40,8 +40,8 @@ class TimeBudget(Callback):
     ``stopped_by="max_time"`` in the history.
     """
 
-    def __init__(self, seconds):
-        self.seconds = seconds
+    def __init__(self, seconds, stop=True):
+        self.seconds, self.stop = seconds, stop
 
     def on_train_begin(self, net, **kwargs):
         self.start_ = time.perf_counter()
@@ -49,7 +49,8 @@ class TimeBudget(Callback):
     def on_epoch_end(self, net, **kwargs):
         if time.perf_counter() - self.start_ >= self.seconds:
             net.history.record("stopped_by", "max_time")
-            raise StopTraining
+            if self.stop:  # else a data-parallel worker stops when all agree (SharedStop)
+                raise StopTraining
 
 
 class FiniteLossGuard(Callback):
@@ -141,6 +142,11 @@ class BestTrainingWeights(Callback):
                 total += float(loss) * len(yb)
                 count += len(yb)
         module.train(was_training)
+        from .distributed._context import active
+
+        context = active()
+        if context is not None:  # a data-parallel worker: the panel's loss
+            return context.mean_loss(total / max(count, 1), count)
         return total / max(count, 1)
 
 

@@ -16,6 +16,9 @@ import copy
 
 import numpy as np
 
+from ._holdout import latest_count, panel_count
+from .distributed._context import active as active_worker
+
 # Weights of the Theta forecast tried; 0 is the network alone, 1 the Theta forecast alone.
 WEIGHTS = np.linspace(0.0, 1.0, 11)
 # Without windows to choose on: the equal-weight combination.
@@ -25,10 +28,10 @@ DEFAULT_WEIGHT = 0.5
 def held_out_start(estimator, n_samples, n_held, use_early_stopping):
     """First of the latest windows the network did not train on, or None if there are none."""
     n_train = n_samples - n_held
-    if n_held:
+    if panel_count(n_held):
         return n_train
     if use_early_stopping(n_train):
-        return n_train - max(1, int(round(n_train * estimator.validation_fraction)))
+        return n_train - latest_count(estimator.validation_fraction, n_train)
     return None
 
 
@@ -44,8 +47,14 @@ def window_mae_scale(scaling, X3):
 
 def choose_weight(network, theta, y, scale, loss=np.square):
     """The weight of ``WEIGHTS`` whose combination has the least mean scaled ``loss``."""
-    errors = [np.nanmean(loss((y - ((1 - w) * network + w * theta)) / scale))
-              for w in WEIGHTS]
+    scaled = [loss((y - ((1 - w) * network + w * theta)) / scale) for w in WEIGHTS]
+    totals = np.array([np.nansum(e) for e in scaled] + [np.count_nonzero(np.isfinite(e))
+                                                          for e in scaled], dtype=np.float64)
+    context = active_worker()
+    if context is not None:  # a data-parallel worker: the panel's held-out windows
+        totals = context.sum(totals)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        errors = totals[: len(WEIGHTS)] / totals[len(WEIGHTS):]
     return float(WEIGHTS[int(np.nanargmin(errors))]) if np.isfinite(errors).any() \
         else DEFAULT_WEIGHT
 
@@ -60,8 +69,11 @@ def weighted(estimator, scaling, X3, y, n_held, use_early_stopping):
         return chosen
     X_val, y_val = X3[start:], est._encode_y(y[start:])
     chosen.base_weight = 0.0
-    network = chosen.decode(est._forward(X_val), X_val)
-    theta = chosen.theta_forecast(X_val)
+    if len(X_val):
+        network = chosen.decode(est._forward(X_val), X_val)
+        theta = chosen.theta_forecast(X_val)
+    else:  # a data-parallel worker whose series all end before the panel's held-out steps
+        network = theta = np.empty(y_val.shape)
     # The loss the network was trained with: absolute errors for "mae", else squared.
     loss = np.abs if est.criterion in ("mae", "quantile") else np.square
     chosen.base_weight = choose_weight(network, theta, np.asarray(y_val, dtype=np.float64),

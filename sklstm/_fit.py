@@ -24,6 +24,7 @@ import pandas as pd
 from . import _netbuild
 from ._net import SequenceData
 from ._runtime import call_seed, draw_seed, resolve_device, seeded, torch_threads
+from .distributed._context import active as active_worker
 
 
 def fit_atomic(estimator, X, y, *, epochs, continuing, classes=None):
@@ -66,7 +67,7 @@ def train(estimator, X, y, *, epochs, continuing, classes):
         _learn(est, est._target_state(y, classes))
         _learn(est, est._input_state(X, X3, lengths))
         _learn(est, {"_seed": draw_seed(est.random_state)})
-        _learn(est, est._scaling_state(X3, y))
+        _learn(est, _shared(est._scaling_state(X3, y)))
     _learn(est, est._batch_state())
     data = SequenceData(
         X3,
@@ -76,6 +77,7 @@ def train(estimator, X, y, *, epochs, continuing, classes):
         device=device,
         y_dtype=est._target_dtype,
     )
+    worker = active_worker()
     epochs_done = len(est.net_.history) if continuing else 0
     seed = call_seed(est._seed, epochs_done)
     with seeded(seed, device):
@@ -91,11 +93,19 @@ def train(estimator, X, y, *, epochs, continuing, classes):
             })
             net = _netbuild.build_net(est, device, X3.shape[0], epochs)
             _netbuild.initialize(est, net.initialize)
-        net.iterator_train__seed = seed
+        # Each worker of a data-parallel fit shuffles its shard in its own order.
+        net.iterator_train__seed = seed + (worker.rank if worker is not None else 0)
         fit_params = {} if epochs is None else {"epochs": epochs}
         net.partial_fit(data, None, **fit_params)
     _learn(est, {"net_": net, "history_": history_frame(net.history)})
     _learn(est, est._trained_state(X_all, y_all, n_held, lengths_all))
+
+
+def _shared(state):
+    """A data-parallel worker's learnt state replaced by the first worker's, so that every
+    worker scales its windows alike (statistics of one shard, a sample of the series)."""
+    worker = active_worker()
+    return state if worker is None else worker.broadcast(state)
 
 
 def history_frame(history):

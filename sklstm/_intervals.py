@@ -28,6 +28,8 @@ import warnings
 import numpy as np
 
 from . import _heads
+from ._holdout import latest_count, panel_count
+from .distributed._context import active as active_worker
 from ._scaling import SCALINGS
 from ._validation import check_coverage, check_quantiles
 
@@ -60,10 +62,11 @@ def calibration_state(estimator, X3, y, n_held, use_early_stopping, scaling=None
     their scores were divided by (``_interval_scaling``; None: y's units)."""
     est = estimator
     n_train = X3.shape[0] - n_held
-    if n_held:
+    worker = active_worker()
+    if panel_count(n_held):
         start = n_train
     elif use_early_stopping(n_train):
-        start = n_train - max(1, int(round(n_train * est.validation_fraction)))
+        start = n_train - latest_count(est.validation_fraction, n_train)
     else:
         start = None
     method = resolve_method(est, start is not None)
@@ -77,8 +80,9 @@ def calibration_state(estimator, X3, y, n_held, use_early_stopping, scaling=None
             )
         return state
     rows = np.arange(start, X3.shape[0])
-    if len(rows) > MAX_CALIBRATION:
-        rows = rows[np.linspace(0, len(rows) - 1, MAX_CALIBRATION).round().astype(int)]
+    cap = MAX_CALIBRATION if worker is None else max(1, MAX_CALIBRATION // worker.world_size)
+    if len(rows) > cap:
+        rows = rows[np.linspace(0, len(rows) - 1, cap).round().astype(int)]
     X_cal, y_cal = X3[rows], est._encode_y(y[rows])
     # What the scores are divided by, fixed here whatever interval_scale is set to later:
     # each window's deviation of the target, floored as the window scaling floors it, from
@@ -90,9 +94,22 @@ def calibration_state(estimator, X3, y, n_held, use_early_stopping, scaling=None
             X3[:n_train], target_feature=est._target_feature(
                 X3, "interval_scale='window' scales each interval by the deviation of the "
                 "target in its window", "pass interval_scale=None"))
+    if worker is not None:  # every worker divides by the same statistics: the first's
+        interval_scaling = worker.broadcast(interval_scaling)
     state["_interval_scaling"] = interval_scaling
     scaling = est.scaling_ if scaling is None else scaling
-    state["conformal_scores_"] = _scores(est, method, X_cal, y_cal, scaling, interval_scaling)
+    if len(rows):
+        scores = _scores(est, method, X_cal, y_cal, scaling, interval_scaling)
+    else:  # a data-parallel worker without held-out windows
+        tail = () if method == "conformal" else (len(_off_median(est.quantile_levels_)),)
+        scores = np.empty((0, est.horizon_) + tail,
+                          dtype=np.float64 if method == "conformal" else np.float32)
+    if worker is not None:
+        # The panel's calibration windows, merged in time order (the decay ages them).
+        parts = worker.gather((worker.origins[rows], scores))
+        times = np.concatenate([t for t, _ in parts])
+        scores = np.concatenate([s for _, s in parts])[np.argsort(times, kind="stable")]
+    state["conformal_scores_"] = scores
     return state
 
 

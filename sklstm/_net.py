@@ -171,14 +171,15 @@ class BatchIterator:
 
 
 class LatestSplit:
-    """skorch ``train_split`` holding out the latest ``fraction`` of the (time-ordered) rows."""
+    """skorch ``train_split`` holding out the latest ``n_valid`` of the (time-ordered) rows
+    (``_holdout`` counts them)."""
 
-    def __init__(self, fraction):
-        self.fraction = fraction
+    def __init__(self, n_valid):
+        self.n_valid = n_valid
 
     def __call__(self, dataset, y=None, **fit_params):
         n = len(dataset)
-        n_valid = max(1, int(round(n * self.fraction)))
+        n_valid = min(int(self.n_valid), n)
         return dataset.rows(0, n - n_valid), dataset.rows(n - n_valid, n)
 
 

@@ -33,7 +33,9 @@ from ._net import (
     SequenceData,
     SequenceNet,
 )
+from ._holdout import latest_count, panel_count
 from ._recurrent_params import AUTO_EARLY_STOPPING_MIN_SAMPLES, AUTO_SAMPLES_PER_EPOCH
+from .distributed._context import active as active_worker
 
 # Parameters that shape the network or the meaning of its outputs: a warm start or a
 # partial_fit cannot change them (the module params are compared as well).
@@ -132,11 +134,33 @@ def skorch_verbose(verbose):
 # -- when training ends ----------------------------------------------------------------------
 def early_stopping_on(setting, n_samples, auto=AUTO_EARLY_STOPPING_MIN_SAMPLES):
     """Whether ``early_stopping=setting`` holds out validation samples out of ``n_samples``
-    (``auto``: the threshold of "auto", the estimator's ``AUTO_EARLY_STOPPING``)."""
+    (``auto``: the threshold of "auto", the estimator's ``AUTO_EARLY_STOPPING``; in a
+    data-parallel fit, of the whole panel's samples)."""
     if isinstance(setting, bool):
         return setting
     threshold = auto if setting == "auto" else int(setting)
-    return n_samples >= threshold
+    return panel_count(n_samples) >= threshold
+
+
+def training_plan(estimator, n_samples, early):
+    """``(n_valid, batch_size, samples_per_epoch)`` of a fresh or continued fit.
+
+    In a data-parallel worker: the worker's share of the panel's held-out windows, the
+    global batch split over the workers, and one sample budget per epoch for all of them
+    (every worker must take as many steps as the others: the least any worker can fill).
+    """
+    est = estimator
+    context = active_worker()
+    if context is None:
+        n_valid = latest_count(est.validation_fraction, n_samples, at_least_one=False) \
+            if early else 0
+        return n_valid, est._batch_size(n_samples), samples_per_epoch(est)
+    n_valid = latest_count(est.validation_fraction, n_samples) if early else 0
+    world = context.world_size
+    batch = max(1, est._batch_size(panel_count(n_samples)) // world)
+    budget = samples_per_epoch(est)
+    mine = n_samples - n_valid if budget is None else min(n_samples - n_valid, -(-budget // world))
+    return n_valid, batch, max(1, int(context.min(mine)))
 
 
 def split_and_callbacks(estimator, n_samples, epochs=None):
@@ -158,8 +182,19 @@ def split_and_callbacks(estimator, n_samples, epochs=None):
             ("clip_grad_norm", GradientNormClipping(gradient_clip_value=est.clip_grad_norm))
         )
     early = early_stopping_on(est.early_stopping, n_samples, est.AUTO_EARLY_STOPPING)
-    n_valid = int(round(n_samples * est.validation_fraction)) if early else 0
-    if early and (n_valid < 1 or n_samples - n_valid < 1):
+    n_valid, batch_size, per_pass = training_plan(est, n_samples, early)
+    context = active_worker()
+    if context is not None:
+        from .distributed._callbacks import AllReduceGradients, PanelLosses
+
+        # First: every later callback (clipping, the schedules, early stopping) sees the
+        # averaged gradients and the panel's losses.
+        callbacks = [("data_parallel_gradients", AllReduceGradients(context.world_size)),
+                     ("data_parallel_losses", PanelLosses(context))] + callbacks
+        n_samples_checked, n_valid_checked = panel_count(n_samples), panel_count(n_valid)
+    else:
+        n_samples_checked, n_valid_checked = n_samples, n_valid
+    if early and (n_valid_checked < 1 or n_samples_checked - n_valid_checked < 1):
         raise ValueError(
             f"early_stopping holds out the latest validation_fraction="
             f"{est.validation_fraction} of the samples, which leaves no training or "
@@ -180,9 +215,9 @@ def split_and_callbacks(estimator, n_samples, epochs=None):
         ))
     elif est.lr_schedule == "onecycle":
         per_epoch = n_samples - n_valid
-        if samples_per_epoch(est):
-            per_epoch = min(per_epoch, samples_per_epoch(est))
-        n_batches = -(-per_epoch // est._batch_size(n_samples))
+        if per_pass:
+            per_epoch = min(per_epoch, per_pass)
+        n_batches = -(-per_epoch // batch_size)
         total = (est.max_epochs if epochs is None else epochs) * n_batches
         callbacks.append(("lr_schedule", OneCycleSchedule(est.lr, total)))
     if early:
@@ -191,8 +226,12 @@ def split_and_callbacks(estimator, n_samples, epochs=None):
                                                    load_best=est.restore_best_weights))
         )
     if est.max_time is not None:  # last: the epoch's score is recorded before it stops
-        callbacks.append(("max_time", TimeBudget(est.max_time)))
-    return (LatestSplit(est.validation_fraction) if early else None), callbacks
+        callbacks.append(("max_time", TimeBudget(est.max_time, stop=context is None)))
+        if context is not None:
+            from .distributed._callbacks import SharedStop
+
+            callbacks.append(("data_parallel_stop", SharedStop(context)))
+    return (LatestSplit(n_valid) if early else None), callbacks
 
 
 # -- the net -----------------------------------------------------------------------------------
@@ -227,7 +266,19 @@ def _net(estimator, device, train_split, callbacks, batch_size):
 def build_net(estimator, device, n_samples, epochs=None):
     """A new, uninitialised net for a fresh fit on ``n_samples`` samples."""
     train_split, callbacks = split_and_callbacks(estimator, n_samples, epochs)
-    return _net(estimator, device, train_split, callbacks, estimator._batch_size(n_samples))
+    net = _net(estimator, device, train_split, callbacks, estimator._batch_size(n_samples))
+    _apply_plan(estimator, net, n_samples)
+    return net
+
+
+def _apply_plan(estimator, net, n_samples):
+    # A data-parallel worker's batch size and sample budget (see training_plan); the same
+    # as set already in one process.
+    if active_worker() is not None:
+        early = early_stopping_on(estimator.early_stopping, n_samples,
+                                  estimator.AUTO_EARLY_STOPPING)
+        _, net.batch_size, net.iterator_train__samples_per_epoch = training_plan(
+            estimator, n_samples, early)
 
 
 def prediction_net(estimator, device):
@@ -281,6 +332,7 @@ def refresh_net(estimator, net, n_samples, epochs=None):
     # Not set_params(callbacks=...): skorch initialises the *old* list there.
     net.callbacks = callbacks
     net._initialize_callbacks()
+    _apply_plan(est, net, n_samples)
     return {"_criterion_used": criterion_signature(criterion, criterion_params),
             "_optimizer_used": kwargs}
 

@@ -30,6 +30,7 @@ from ._recurrent_params import NETWORK, RUNTIME, SCALE_INPUT, TRAINING
 from ._scaling import SCALINGS, scaling_choices, scaling_doc
 from ._validation import SHAPE_ATTRIBUTES_DOC, check_quantiles, validate_forecast_targets
 from ._series_state import N_CHANNELS
+from ._holdout import latest_count, panel_count
 from ._window_array import (window_feature_names, window_series_count, window_state_season,
                             window_target_position)
 
@@ -324,13 +325,13 @@ class LSTMForecaster(RegressorMixin, BaseRecurrent):
             return bool(self.autoregressive)
         n_channels = X3.shape[2] - (N_CHANNELS if season is not None else 0)
         weights = X3.shape[1] * n_channels * self.horizon_
-        return X3.shape[0] >= self.AUTO_AR_SAMPLES_PER_WEIGHT * weights
+        return panel_count(X3.shape[0]) >= self.AUTO_AR_SAMPLES_PER_WEIGHT * weights
 
     def _n_held_out(self, n_samples):
         if self.calibration_fraction is None:
             return 0
-        n_held = int(round(n_samples * self.calibration_fraction))
-        if n_held < 1 or n_samples - n_held < 1:
+        n_held = latest_count(self.calibration_fraction, n_samples, at_least_one=False)
+        if panel_count(n_held) < 1 or panel_count(n_samples - n_held) < 1:
             raise ValueError(
                 f"calibration_fraction={self.calibration_fraction} of n_samples={n_samples} "
                 f"holds out {n_held} windows, which leaves no window to calibrate on or none "

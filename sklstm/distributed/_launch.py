@@ -1,0 +1,329 @@
+"""Launching a data-parallel fit: local worker processes, or the processes ``torchrun`` started.
+
+The driver (the caller of :func:`fit_distributed`) never builds windows. Each worker builds
+the windows of its own series (``make_sequences`` on its shard), joins the process group,
+runs the estimator's ordinary ``fit`` (``_context`` makes the few panel-wide decisions
+agree), and the first worker hands back the fitted estimator.
+"""
+
+import os
+import pickle
+import socket
+import tempfile
+import time
+import traceback
+from datetime import timedelta
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ._context import WorkerContext, activated
+
+
+class DistributedFitError(RuntimeError):
+    """A worker of a data-parallel fit failed, died or was interrupted; the estimator is
+    left as it was before the call."""
+
+
+def fit_distributed(estimator, series, window_length, horizon=1, *, season_length="auto",
+                    series_id=None, target=None, n_workers=2, backend=None, timeout=None):
+    """Fit ``estimator`` on the windows of a panel, data-parallel over worker processes.
+
+    One global model, as ``estimator.fit(*make_sequences(series, ...))`` would train, with
+    the windows split by series over ``n_workers`` processes: each worker cuts the windows of
+    its own series only (no worker holds the whole panel's windows), computes the gradients
+    of its share of every batch, and the workers average them before each step (the
+    torch.distributed collectives DDP uses: gloo on the CPU, nccl on CUDA). The result is
+    an ordinary fitted estimator: ``forecast``, ``predict``, intervals, ``save``/``load``
+    and ONNX work as after ``fit``.
+
+    What the workers share (and why it is not bit-for-bit the one-process fit): the
+    held-out windows (early stopping's validation windows and the calibration windows) are
+    cut by one time cutoff over the panel (whole time steps), so they are the same
+    windows whatever the number of workers; the global batch (``batch_size``) is split
+    evenly over the workers; each worker draws its own shuffled order; the scaling's
+    statistics are those of the first worker's shard (for ``scaling="auto"`` with series
+    state every window is scaled by itself and nothing is shared); the Theta weight is
+    chosen on the errors of every worker's held-out windows, the conformal scores are
+    gathered from all of them (in time order, at most 8,192). With ``n_workers=1`` the
+    fit is the one-process fit of the same windows.
+
+    Parameters
+    ----------
+    estimator : LSTMForecaster or GRUForecaster
+        Unfitted or fitted (a fresh fit either way); fitted in place on success.
+    series : pandas DataFrame or Series (a panel), or callable
+        The panel, as :func:`sklstm.make_sequences` reads it (with ``series_id``); the
+        driver splits it by series (series ``i`` to worker ``i % n_workers``) and sends each
+        worker only its share. Or ``series(rank, n_workers) -> panel``: each worker loads
+        its own shard (a cluster, data that does not fit one machine); it must give every
+        series to exactly one worker.
+    window_length, horizon, season_length, target :
+        As :func:`sklstm.make_sequences`.
+    series_id : str, default=None
+        As :func:`sklstm.make_sequences` ("columns" for a wide frame).
+    n_workers : int or None, default=2
+        Local worker processes to start. None: this process is one of the workers that
+        ``torchrun`` (``python -m torch.distributed.run``) started, which set ``RANK``,
+        ``WORLD_SIZE``, ``MASTER_ADDR`` and ``MASTER_PORT``; every worker calls
+        ``fit_distributed`` with the same arguments and the first (rank 0) gets the fitted
+        estimator back (the others get None).
+    backend : {"gloo", "nccl"}, default=None
+        None: "nccl" for a CUDA ``device``, else "gloo".
+    timeout : float, default=None
+        Seconds a worker waits for the others at a collective before the fit fails
+        (None: 30 minutes).
+
+    Returns
+    -------
+    estimator : the fitted estimator (None on the workers of rank > 0 under ``torchrun``)
+
+    Raises
+    ------
+    DistributedFitError
+        A worker raised, died (killed, out of memory) or timed out: the message names the
+        worker and its error; the estimator is unchanged.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> from sklstm import LSTMForecaster
+    >>> from sklstm.distributed import fit_distributed
+    >>> t = pd.date_range("2000-01", periods=60, freq="MS")
+    >>> panel = pd.DataFrame({f"s{i}": 10 + np.sin(np.arange(60) / 2 + i) for i in range(8)},
+    ...                      index=t)
+    >>> model = fit_distributed(LSTMForecaster(hidden_size=8, max_epochs=2, random_state=0),
+    ...                         panel, window_length=12, horizon=3, series_id="columns",
+    ...                         n_workers=2)  # doctest: +SKIP
+    >>> model.forecast(panel, series_id="columns").shape  # doctest: +SKIP
+    (24, 1)
+    """
+    from sklearn.base import clone
+
+    _check_estimator(estimator)
+    spec = {"window_length": window_length, "horizon": horizon, "season_length": season_length,
+            "target": target}
+    if n_workers is None:
+        return _run_under_torchrun(estimator, series, spec, series_id, backend, timeout)
+    if isinstance(n_workers, bool) or not isinstance(n_workers, (int, np.integer)) \
+            or n_workers < 1:
+        raise ValueError(f"n_workers must be a positive int (or None under torchrun); got "
+                         f"{n_workers!r}.")
+    shards = _shards(series, series_id, int(n_workers))
+    fitted = _run_local(clone(estimator), shards, spec, backend, timeout, int(n_workers))
+    estimator.__dict__.update(fitted.__dict__)
+    return estimator
+
+
+def _check_estimator(estimator):
+    from ..forecasting import LSTMForecaster
+
+    if not isinstance(estimator, LSTMForecaster):
+        raise TypeError(
+            f"fit_distributed trains a forecaster (LSTMForecaster or GRUForecaster) on a "
+            f"panel's windows; got {type(estimator).__name__}. Classifiers train in one "
+            "process (their data sets are small); a grid search scales out with "
+            "joblib's Dask or Ray backend.")
+
+
+# -- sharding --------------------------------------------------------------------------------
+def _shards(series, series_id, n_workers):
+    """Per worker: its panel (a long, (series, time)-indexed frame) or the loader."""
+    if callable(series) and not isinstance(series, (pd.DataFrame, pd.Series)):
+        return [("loader", series, series_id)] * n_workers
+    from .._panel import is_panel, split_panel
+
+    if not is_panel(series, series_id):
+        raise ValueError(
+            "series must be a panel (several series: series_id='columns' for a wide frame, "
+            "series_id=<column> for a long one, or a (series, time) MultiIndex) or a "
+            "callable(rank, n_workers) that loads a worker's shard; a single series "
+            "trains in one process with fit().")
+    parts = split_panel(series, series_id)
+    if len(parts) < n_workers:
+        raise ValueError(f"the panel has {len(parts)} series, fewer than n_workers="
+                         f"{n_workers}: every worker needs at least one.")
+    shards = []
+    for rank in range(n_workers):
+        mine = parts[rank::n_workers]
+        panel = pd.concat({key: part for key, part in mine}, names=["series", None])
+        shards.append(("panel", panel, None))
+    return shards
+
+
+def _windows(shard, rank, n_workers, spec):
+    from ..windowing import make_sequences
+
+    kind, data, series_id = shard
+    panel = data(rank, n_workers) if kind == "loader" else data
+    seq = make_sequences(panel, spec["window_length"], horizon=spec["horizon"],
+                         season_length=spec["season_length"], target=spec["target"],
+                         series_id=series_id)
+    origins = seq.origin.get_level_values(-1) if isinstance(seq.origin, pd.MultiIndex) \
+        else seq.origin
+    origins = pd.Index(origins)
+    times = origins.asi8 if isinstance(origins, (pd.DatetimeIndex, pd.PeriodIndex)) \
+        else origins.to_numpy(dtype=np.int64)
+    return seq[0], seq[1], times, getattr(seq[0], "n_series", None) or 1
+
+
+# -- the worker ------------------------------------------------------------------------------
+def _worker_fit(estimator, shard, spec, rank, n_workers):
+    """Inside a joined process group: this worker's windows, the fit, the fitted estimator
+    (rank 0) or None."""
+    import torch.distributed as dist
+
+    X, y, times, n_series = _windows(shard, rank, n_workers, spec)
+    counts = [0] * n_workers
+    dist.all_gather_object(counts, (len(X), n_series))
+    context = WorkerContext(rank, n_workers, times, sum(c for c, _ in counts))
+    with activated(context):
+        estimator.fit(X, y)
+    if rank != 0:
+        return None
+    # The panel's series interleave per time step (what calibration_decay ages by).
+    estimator.windows_per_step_ = sum(s for _, s in counts)
+    return estimator
+
+
+def _backend(estimator, backend):
+    if backend is not None:
+        return backend
+    return "nccl" if str(getattr(estimator, "device", "cpu")).startswith("cuda") else "gloo"
+
+
+def _timeout(timeout):
+    return timedelta(seconds=1800 if timeout is None else float(timeout))
+
+
+def _local_worker(rank, n_workers, port, estimator, shard, spec, backend, timeout, out_dir):
+    """Entry point of a local worker process: result or error into ``out_dir``."""
+    import torch.distributed as dist
+
+    out = Path(out_dir)
+    try:
+        dist.init_process_group(backend, init_method=f"tcp://127.0.0.1:{port}", rank=rank,
+                                world_size=n_workers, timeout=timeout)
+        fitted = _worker_fit(estimator, shard, spec, rank, n_workers)
+        if rank == 0:
+            with open(out / "estimator.tmp", "wb") as f:
+                pickle.dump(fitted, f, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(out / "estimator.tmp", out / "estimator.pkl")
+        dist.barrier()
+        dist.destroy_process_group()
+    except BaseException as error:  # noqa: BLE001 - reported to the driver, then exit 1
+        (out / f"error-{rank}.txt").write_text(
+            f"{type(error).__name__}: {error}\n\n{traceback.format_exc()}")
+        os._exit(1)
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _run_local(estimator, shards, spec, backend, timeout, n_workers):
+    import multiprocessing
+
+    backend = _backend(estimator, backend)
+    context = multiprocessing.get_context("spawn")
+    with tempfile.TemporaryDirectory(prefix="sklstm-dp-") as out_dir:
+        port = _free_port()
+        processes = [
+            context.Process(target=_local_worker, name=f"sklstm-worker-{rank}",
+                            args=(rank, n_workers, port, estimator, shards[rank], spec,
+                                  backend, _timeout(timeout), out_dir))
+            for rank in range(n_workers)
+        ]
+        for process in processes:
+            process.start()
+        try:
+            failed = _wait(processes)
+        except BaseException:  # Ctrl-C in the driver: stop the workers, leave the estimator
+            _stop(processes)
+            raise
+        if failed is not None:
+            _stop(processes)
+            raise DistributedFitError(_failure_message(failed, out_dir, n_workers))
+        with open(Path(out_dir) / "estimator.pkl", "rb") as f:
+            return pickle.load(f)
+
+
+def _wait(processes):
+    """Wait for every worker; the first that exits with an error (or is killed), or None."""
+    while True:
+        alive = False
+        for rank, process in enumerate(processes):
+            process.join(timeout=0.05)
+            if process.exitcode is None:
+                alive = True
+            elif process.exitcode != 0:
+                return rank, process.exitcode
+        if not alive:
+            return None
+        time.sleep(0.05)
+
+
+def _stop(processes):
+    for process in processes:
+        if process.is_alive():
+            process.terminate()
+    for process in processes:
+        process.join(timeout=10)
+        if process.is_alive():
+            process.kill()
+
+
+def _failure_message(failed, out_dir, n_workers):
+    rank, code = failed
+    reports = {int(f.stem.split("-")[1]): f.read_text().splitlines()[0]
+               for f in Path(out_dir).glob("error-*.txt")}
+    how = (f"was killed by signal {-code}" if code < 0 else f"exited with status {code}")
+    message = (f"the data-parallel fit failed: worker {rank} of {n_workers} {how}; the "
+               "estimator is unchanged.")
+    # A worker's own error says more than its peers' report of the lost connection.
+    own = [r for r, text in sorted(reports.items()) if not _lost_peer(text)]
+    for r in own or sorted(reports):
+        message += f" Worker {r} reported: {reports[r]}"
+        break
+    return message
+
+
+def _lost_peer(text):
+    lowered = text.lower()
+    return any(s in lowered for s in ("connection closed", "connection reset", "timed out",
+                                      "broken pipe", "gloo"))
+
+
+# -- torchrun --------------------------------------------------------------------------------
+def _run_under_torchrun(estimator, series, spec, series_id, backend, timeout):
+    import torch.distributed as dist
+    from sklearn.base import clone
+
+    missing = [k for k in ("RANK", "WORLD_SIZE", "MASTER_ADDR", "MASTER_PORT")
+               if k not in os.environ]
+    if missing:
+        raise ValueError(
+            f"n_workers=None joins the workers torchrun started, but {missing} are not set: "
+            "launch the script with `torchrun --nproc_per_node=N script.py` (or "
+            "`python -m torch.distributed.run`), or pass n_workers=N to start local workers.")
+    rank, n_workers = int(os.environ["RANK"]), int(os.environ["WORLD_SIZE"])
+    shard = _torchrun_shard(series, series_id, rank, n_workers)
+    dist.init_process_group(_backend(estimator, backend), timeout=_timeout(timeout))
+    try:
+        fitted = _worker_fit(clone(estimator), shard, spec, rank, n_workers)
+        dist.barrier()
+    finally:
+        dist.destroy_process_group()
+    if fitted is not None:
+        estimator.__dict__.update(fitted.__dict__)
+        return estimator
+    return None
+
+
+def _torchrun_shard(series, series_id, rank, n_workers):
+    if callable(series) and not isinstance(series, (pd.DataFrame, pd.Series)):
+        return ("loader", series, series_id)
+    return _shards(series, series_id, n_workers)[rank]
