@@ -14,6 +14,7 @@ ARGS = {
     "sktime_workflow.py": ["--small", "--plot"],
     "distributed_search.py": ["--backend", "loky", "--max-epochs", "5", "--plot"],
     "intervals_and_saving.py": ["--max-epochs", "20", "--plot"],
+    "distributed_training.py": ["--n-series", "500", "--max-epochs", "2"],
 }
 
 

@@ -78,6 +78,9 @@ def fit_distributed(estimator, series, window_length, horizon=1, *, season_lengt
     Returns
     -------
     estimator : the fitted estimator (None on the workers of rank > 0 under ``torchrun``)
+        Besides the estimator's usual fitted attributes, ``data_parallel_``: the number of
+        workers and, per worker, its windows and series, the size of its windows (MiB), its
+        peak resident memory before building them and at the end (MiB) and its fit time.
 
     Raises
     ------
@@ -174,17 +177,34 @@ def _worker_fit(estimator, shard, spec, rank, n_workers):
     (rank 0) or None."""
     import torch.distributed as dist
 
+    base_rss = _peak_rss_mb()
     X, y, times, n_series = _windows(shard, rank, n_workers, spec)
     counts = [0] * n_workers
     dist.all_gather_object(counts, (len(X), n_series))
     context = WorkerContext(rank, n_workers, times, sum(c for c, _ in counts))
+    start = time.perf_counter()
     with activated(context):
         estimator.fit(X, y)
+    seconds = time.perf_counter() - start
+    report = {"windows": len(X), "series": n_series, "window_mb": X.nbytes / 2**20,
+              "rss_before_mb": base_rss, "peak_rss_mb": _peak_rss_mb(),
+              "fit_seconds": seconds}
+    reports = context.gather(report)
     if rank != 0:
         return None
     # The panel's series interleave per time step (what calibration_decay ages by).
     estimator.windows_per_step_ = sum(s for _, s in counts)
+    estimator.data_parallel_ = {"n_workers": n_workers, "workers": reports}
     return estimator
+
+
+def _peak_rss_mb():
+    """This process's peak resident memory so far (MiB; Linux reports KiB, macOS bytes)."""
+    import resource
+    import sys
+
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / 2**20 if sys.platform == "darwin" else peak / 2**10
 
 
 def _backend(estimator, backend):
