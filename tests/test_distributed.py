@@ -13,6 +13,8 @@ from sklstm import LSTMForecaster, SequenceClassifier, load
 from sklstm.persistence import save
 from sklstm.distributed import DistributedFitError, fit_distributed
 
+from .conftest import requires_cuda
+
 PARAMS = dict(hidden_size=8, max_epochs=8, random_state=0)
 
 
@@ -54,6 +56,18 @@ def test_two_workers_train_the_model_one_worker_trains(fits, tmp_path):
     save(two, tmp_path / "model")
     np.testing.assert_allclose(load(tmp_path / "model").forecast(data, series_id="columns"),
                                forecast)
+
+
+def test_calibration_windows_are_the_panels_latest_steps_gathered_from_every_worker():
+    data = panel()
+    model = fit_distributed(LSTMForecaster(calibration_fraction=0.2, **PARAMS), data, 24,
+                            horizon=6, series_id="columns", n_workers=2)
+    n_windows = 12 * (60 - 24 - 6 + 1)
+    n_scores = model.conformal_scores_.shape[0]
+    # Whole time steps of the 12 series, at least the share asked for.
+    assert n_scores % 12 == 0 and 0.2 * n_windows <= n_scores < 0.2 * n_windows + 12
+    lower, upper = model.predict_interval(model.last_window(data, series_id="columns"), 0.8)
+    assert lower.shape == (12, 6) and (lower < upper).all()
 
 
 class KillWorker(Callback):
@@ -106,3 +120,13 @@ def test_bad_calls_say_what_to_do():
         assert key not in os.environ
     with pytest.raises(ValueError, match="torchrun"):
         fit_distributed(LSTMForecaster(), data, 24, series_id="columns", n_workers=None)
+
+
+@pytest.mark.gpu
+@requires_cuda
+def test_on_cuda_the_workers_reduce_with_nccl_and_the_model_stays_on_cuda():
+    data = panel()
+    model = fit_distributed(LSTMForecaster(device="cuda", **PARAMS), data, 24, horizon=6,
+                            series_id="columns", n_workers=1)
+    assert model.device == "cuda" and model.net_.device.startswith("cuda")
+    assert np.isfinite(model.forecast(data, series_id="columns").to_numpy()).all()

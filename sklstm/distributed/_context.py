@@ -55,10 +55,13 @@ class WorkerContext:
         Windows over all workers.
     """
 
-    def __init__(self, rank, world_size, origins, n_windows):
+    def __init__(self, rank, world_size, origins, n_windows, cpu_group=None):
         self.rank, self.world_size = int(rank), int(world_size)
         self.origins = np.asarray(origins, dtype=np.int64)
         self.n_windows = int(n_windows)
+        # The group of the collectives on host values (a gloo group beside nccl's, which
+        # reduces CUDA tensors only); None: the default group.
+        self.cpu_group = cpu_group
 
     @property
     def is_driver(self):
@@ -68,29 +71,29 @@ class WorkerContext:
     def sum(self, values):
         """Elementwise sum over the workers of a float array (float64 on the wire)."""
         tensor = torch.as_tensor(np.asarray(values, dtype=np.float64).copy())
-        dist.all_reduce(tensor, op=dist.ReduceOp.SUM)
+        dist.all_reduce(tensor, op=dist.ReduceOp.SUM, group=self.cpu_group)
         return tensor.numpy()
 
     def max(self, value):
         tensor = torch.tensor([float(value)], dtype=torch.float64)
-        dist.all_reduce(tensor, op=dist.ReduceOp.MAX)
+        dist.all_reduce(tensor, op=dist.ReduceOp.MAX, group=self.cpu_group)
         return float(tensor[0])
 
     def min(self, value):
         tensor = torch.tensor([float(value)], dtype=torch.float64)
-        dist.all_reduce(tensor, op=dist.ReduceOp.MIN)
+        dist.all_reduce(tensor, op=dist.ReduceOp.MIN, group=self.cpu_group)
         return float(tensor[0])
 
     def gather(self, obj):
         """Every worker's ``obj``, in rank order (pickled: keep it small)."""
         out = [None] * self.world_size
-        dist.all_gather_object(out, obj)
+        dist.all_gather_object(out, obj, group=self.cpu_group)
         return out
 
     def broadcast(self, obj):
         """The first worker's ``obj``, on every worker."""
         box = [obj if self.rank == 0 else None]
-        dist.broadcast_object_list(box, src=0)
+        dist.broadcast_object_list(box, src=0, group=self.cpu_group)
         return box[0]
 
     # -- what the engine asks ------------------------------------------------------------

@@ -179,12 +179,23 @@ def _worker_fit(estimator, shard, spec, rank, n_workers):
 
     base_rss = _peak_rss_mb()
     X, y, times, n_series = _windows(shard, rank, n_workers, spec)
+    cpu_group = dist.new_group(backend="gloo") if dist.get_backend() == "nccl" else None
     counts = [0] * n_workers
-    dist.all_gather_object(counts, (len(X), n_series))
-    context = WorkerContext(rank, n_workers, times, sum(c for c, _ in counts))
+    dist.all_gather_object(counts, (len(X), n_series), group=cpu_group)
+    context = WorkerContext(rank, n_workers, times, sum(c for c, _ in counts), cpu_group)
+    device = estimator.device
+    if str(device) == "cuda":  # each local worker its own GPU, "cuda" again afterwards
+        import torch
+
+        local = int(os.environ.get("LOCAL_RANK", rank)) % max(1, torch.cuda.device_count())
+        torch.cuda.set_device(local)
+        estimator.set_params(device=f"cuda:{local}")
     start = time.perf_counter()
-    with activated(context):
-        estimator.fit(X, y)
+    try:
+        with activated(context):
+            estimator.fit(X, y)
+    finally:
+        estimator.set_params(device=device)
     seconds = time.perf_counter() - start
     report = {"windows": len(X), "series": n_series, "window_mb": X.nbytes / 2**20,
               "rss_before_mb": base_rss, "peak_rss_mb": _peak_rss_mb(),
