@@ -14,8 +14,9 @@ Sets:
 - ``weather``: monthly mean temperature of the 49 locations (gaps filled), 12 months ahead,
   one global model fitted on the data before 2013-07 and then *used* for three years:
   at each origin (every 3 months, 2013-07 .. 2016-04) it forecasts the next 12 months of
-  every location, and the adaptive methods add the windows whose targets became known
-  since the previous origin (``update_intervals``). The errors grow as the origins move away
+  every location, and the adaptive methods add the errors of the months observed since the
+  previous origin (``update_intervals``, with NaN for the steps of a forecast not observed
+  yet; each forecast scored from its window as it was when issued). The errors grow as the origins move away
   from the training data: this is where a split-conformal guarantee (exchangeable windows)
   no longer holds.
 
@@ -23,8 +24,8 @@ Methods (sklstm defaults otherwise):
 
 - ``conformal``: ``LSTMForecaster()`` (point forecast, split conformal on the early-stopping
   validation windows);
-- ``adaptive``: the same model with ``calibration_decay=0.98`` (recent errors weigh more) and,
-  on the weather panel, ``update_intervals`` at every origin;
+- ``adaptive``: the same model with ``calibration_decay=0.98`` (recent errors weigh more, by
+  time step) and, on the weather panel, ``update_intervals`` at every origin;
 - ``quantile-cqr`` / ``quantile-head``: ``criterion="quantile"`` (nine levels), conformalised
   (the default) or the head's own quantiles; ``quantile-adaptive`` (weather) adds the
   decay and updates;
@@ -216,33 +217,41 @@ def weather_methods(frame, seed):
             model.interval_method_ = interval_method
         if adaptive:
             model.calibration_decay = DECAY
-        issued_until = first - pd.DateOffset(months=WEATHER_H)
+        known_until = first  # every target month before it is in the calibration
         rows = []
         for origin in WEATHER_ORIGINS:
             if adaptive:
-                # The forecasts issued since the last update whose 12 months are now all
-                # known, each from the window as it was when issued (its series state from
-                # the data before it), so that the errors are those a user would have seen.
-                known_until = origin - pd.DateOffset(months=WEATHER_H)
-                issued = pd.date_range(issued_until, known_until, freq="MS", inclusive="right")
-                if len(issued):
-                    model.update_intervals(*_issued_windows(model, frame, issued))
-                    issued_until = known_until
+                # The months observed since the last update, as errors of the forecasts
+                # issued in the 12 months before (each from its window as it was when
+                # issued: the errors a user would have seen); steps not observed yet NaN.
+                update = _observed_steps(model, frame, first, known_until, origin)
+                if update is not None:
+                    model.update_intervals(*update)
+                known_until = origin
             windows = model.last_window(frame[frame.index < origin], series_id="columns")
             rows.append(model.predict_quantiles(windows, LEVELS))
         out[method] = (np.stack(rows), fit_seconds + time.perf_counter() - start)
     return out
 
 
-def _issued_windows(model, frame, issue_months):
-    """Windows and targets of the forecasts issued at ``issue_months`` (oldest first, every
-    location at each month: ``windows_per_step_`` windows a step)."""
+def _observed_steps(model, frame, first, known_from, known_until):
+    """Windows and targets of the forecasts issued after ``first - 12 months`` (so not
+    training windows), oldest first, every location at each month (``windows_per_step_`` a
+    step), with the target months in ``[known_from, known_until)`` and NaN elsewhere; None
+    if there are none."""
     Xs, ys = [], []
-    for month in issue_months:
+    issued = pd.date_range(first - pd.DateOffset(months=WEATHER_H - 1), known_until,
+                           freq="MS", inclusive="left")
+    for month in issued:
+        months = pd.date_range(month, periods=WEATHER_H, freq="MS")
+        seen = (months >= known_from) & (months < known_until)
+        if not seen.any():
+            continue
+        target = frame.reindex(months).to_numpy().T
+        target[:, ~seen] = np.nan
         Xs.append(model.last_window(frame[frame.index < month], series_id="columns"))
-        target = frame.loc[month : month + pd.DateOffset(months=WEATHER_H - 1)]
-        ys.append(target.to_numpy().T)
-    return np.concatenate(Xs), np.concatenate(ys)
+        ys.append(target)
+    return (np.concatenate(Xs), np.concatenate(ys)) if Xs else None
 
 
 def weather_ets(frame):

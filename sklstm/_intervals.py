@@ -152,16 +152,21 @@ def conformal_quantile(scores, level, decay=None, per_step=1):
     The smallest score whose weighted share of the scores, with one more (the new window's)
     of weight 1 above them all, reaches ``level``; the weights are ``decay ** age`` (all 1
     without decay: the ``ceil((n + 1) * level)``-th smallest score), the age counted in time
-    steps of ``per_step`` windows each, from the newest (a panel's series share a step). Infinite where no
-    score reaches it.
+    steps of ``per_step`` windows each, from the newest (a panel's series share a step). NaN
+    scores (steps not observed yet, see ``update``) are left out: each column is aged among
+    its own observed scores. Infinite where no score reaches it.
     """
     scores = np.asarray(scores, dtype=np.float64)
-    n = scores.shape[0]
-    weights = np.ones(n) if decay in (None, 1) else float(decay) ** (
-        np.arange(n - 1, -1, -1) // max(int(per_step), 1))
-    order = np.argsort(scores, axis=0, kind="stable")
+    observed = ~np.isnan(scores)
+    # Each column is aged among its own observed scores (NaN: a step not observed yet).
+    newer = np.cumsum(observed[::-1], axis=0)[::-1] - observed
+    weights = observed.astype(np.float64)
+    if decay not in (None, 1):
+        weights *= float(decay) ** (newer // max(int(per_step), 1))
+    order = np.argsort(np.where(observed, scores, np.inf), axis=0, kind="stable")
     ordered = np.take_along_axis(scores, order, axis=0)
-    share = np.cumsum(weights[order], axis=0) / (weights.sum() + 1.0)
+    share = np.cumsum(np.take_along_axis(weights, order, axis=0), axis=0) / (
+        weights.sum(axis=0) + 1.0)
     reached = share >= level - 1e-12
     first = reached.argmax(axis=0)
     out = np.take_along_axis(ordered, first[np.newaxis], axis=0)[0]
@@ -353,7 +358,8 @@ def _level_range(est):
 
 def update(estimator, X3, y):
     """Append the scores of newly observed windows (newest last), keeping the newest
-    ``MAX_CALIBRATION``."""
+    ``MAX_CALIBRATION``. NaN in y (steps not observed yet) gives NaN scores, which the
+    quantiles leave out."""
     est = estimator
     require_scores(est)
     new = _scores(est, est.interval_method_, X3, est._encode_y(y), est.scaling_,

@@ -317,8 +317,9 @@ def series_values(series, name):
     return values, index, columns
 
 
-def validate_forecast_targets(estimator, y, n_samples):
-    """A forecaster's y: float, ``(n_samples,)`` or ``(n_samples, horizon)``, in float32 range."""
+def validate_forecast_targets(estimator, y, n_samples, allow_nan=False):
+    """A forecaster's y: float, ``(n_samples,)`` or ``(n_samples, horizon)``, in float32 range
+    (``allow_nan``: NaN for steps not observed yet, as ``update_intervals`` takes them)."""
     if y is None:
         raise ValueError(
             f"{type(estimator).__name__} requires y to be passed, but the target y is None."
@@ -342,6 +343,7 @@ def validate_forecast_targets(estimator, y, n_samples):
         dtype=FLOAT_DTYPES,
         input_name="y",
         estimator=estimator,
+        ensure_all_finite="allow-nan" if allow_nan else True,
     )
     if y.ndim not in (1, 2) or (y.ndim == 2 and y.shape[1] == 0):
         raise ValueError(

@@ -602,7 +602,10 @@ class LSTMForecaster(RegressorMixin, BaseRecurrent):
         unchanged).
 
         Call it, oldest first, with windows whose targets have become known since the
-        fit: the conformal quantiles then follow the newest errors. With
+        fit: the conformal quantiles then follow the newest errors. A multi-step forecast
+        need not wait for its last step: pass NaN for the steps not observed yet, and
+        pass the window again later with only the newly observed steps (each step of the
+        horizon is calibrated, and aged, on its own observed errors). With
         ``calibration_decay`` below 1 the older errors fade, so intervals widen when errors
         grow and narrow again when they shrink: the adaptive (rolling) conformal method.
         The newest 8,192 windows' errors are kept.
@@ -611,6 +614,7 @@ class LSTMForecaster(RegressorMixin, BaseRecurrent):
         ----------
         X : array-like of shape (n_samples, n_timesteps, n_features) or (n_samples, n_timesteps)
         y : array-like of shape (n_samples,) or (n_samples, horizon)
+            The observed targets; NaN where a step is not observed (yet).
 
         Returns
         -------
@@ -629,7 +633,7 @@ class LSTMForecaster(RegressorMixin, BaseRecurrent):
         """
         self._check_fitted()
         X3 = self._validate_X(X, reset=False)
-        y = self._validate_y(y, X3.shape[0])
+        y = validate_forecast_targets(self, y, X3.shape[0], allow_nan=True)
         self._check_horizon(y)
         self.conformal_scores_ = _intervals.update(self, X3, y)
         return self

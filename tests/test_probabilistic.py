@@ -124,6 +124,34 @@ def test_decay_ages_a_panels_windows_by_time_step_not_by_series_order():
     assert by_step == [1.0, 1.0]  # A: just under 2 of the 5 of weight: 0.4 > 0.35
 
 
+def test_steps_not_observed_yet_are_left_out_and_each_step_ages_on_its_own():
+    # Column 0 observed in every row, column 1 only in the first three (then NaN).
+    scores = np.array([[5.0, 5.0], [1.0, 1.0], [3.0, 3.0], [2.0, np.nan], [4.0, np.nan]])
+    plain = conformal_quantile(scores, 0.5)
+    assert plain[0] == 3.0  # ceil(6 * 0.5) = 3rd of five
+    assert plain[1] == conformal_quantile(scores[:3, 1:], 0.5)[0] == 3.0  # 2nd of three
+    # Decay 0.5: column 1's newest observed score (3.0) weighs 1, not 1/4.
+    decayed = conformal_quantile(scores, 0.5, decay=0.5)
+    assert decayed[1] == conformal_quantile(scores[:3, 1:], 0.5, decay=0.5)[0]
+
+
+def test_update_intervals_takes_partly_observed_targets():
+    X, y = make_sequences(noisy_sine(), window_length=12, horizon=3)
+    model = LSTMForecaster(hidden_size=8, max_epochs=3, calibration_fraction=0.2,
+                           calibration_decay=0.9, random_state=0).fit(X[:500], y[:500])
+    n = len(model.conformal_scores_)
+    partial = y[500:510].copy()
+    partial[:, 1:] = np.nan  # only the first step observed so far
+    model.update_intervals(X[500:510], partial)
+    assert len(model.conformal_scores_) == n + 10
+    assert np.isnan(model.conformal_scores_[-10:, 1:]).all()
+    assert np.isfinite(model.conformal_scores_[-10:, 0]).all()
+    lower, upper = model.predict_interval(X[510:520], coverage=0.8)
+    assert np.isfinite(lower).all() and (lower < upper).all()
+    with pytest.raises(ValueError, match="y"):
+        model.update_intervals(X[500:510], np.full((10, 3), np.inf))
+
+
 def test_a_panels_windows_tell_the_forecaster_how_many_share_a_step():
     t = pd.date_range("2000-01", periods=60, freq="MS")
     panel = pd.DataFrame({k: np.sin(np.arange(60) / 3 + k) + 5 for k in range(3)}, index=t)
