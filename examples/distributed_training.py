@@ -52,7 +52,8 @@ def synthetic_panel(n_series, length=96, random_state=0):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        description="One global forecaster trained data-parallel over many series.")
     parser.add_argument("--n-series", type=int, default=10_000)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--max-epochs", type=int, default=5)
