@@ -13,13 +13,17 @@ from ._version import __version__
 
 def _register_serializers():
     # Windows carry attributes (the series state) that dask.distributed's numpy serialiser
-    # would drop on the way to a worker; register a pickling one when distributed is there.
-    import importlib.util
+    # would drop on the way to a worker; register a pickling one when distributed is used.
+    # Importing distributed costs 0.35 s, so it is not imported here: registered now if it
+    # already is, else as soon as it is.
+    import sys
 
-    if importlib.util.find_spec("distributed") is not None:
-        from ._window_array import register_with_distributed
+    from ._window_array import register_with_distributed, register_when_imported
 
+    if "distributed.protocol" in sys.modules:
         register_with_distributed()
+    else:
+        register_when_imported()
 
 
 _register_serializers()

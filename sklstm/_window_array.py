@@ -87,7 +87,8 @@ def register_with_distributed():
     distributed serialises any ndarray subclass with its numpy serialiser, which rebuilds a
     plain ndarray: the windows would reach a worker without ``state_season`` (and the
     estimator would read the state channels as ordinary features). Pickling keeps them.
-    Called when sklstm is imported, if dask.distributed is installed.
+    Called when sklstm is imported if dask.distributed already is, else when it is
+    imported (:func:`register_when_imported`).
     """
     import pickle
 
@@ -105,3 +106,36 @@ def register_with_distributed():
         return pickle.loads(frames[0])
 
     return True
+
+
+class _RegisterOnImport:
+    """A ``sys.meta_path`` finder that lets ``distributed.protocol`` load as usual, then
+    registers the windows' serialiser with it (once; the finder then leaves)."""
+
+    def find_spec(self, name, path=None, target=None):
+        if name != "distributed.protocol":
+            return None
+        import importlib.util
+        import sys
+
+        if self in sys.meta_path:
+            sys.meta_path.remove(self)
+        spec = importlib.util.find_spec(name)
+        loader = getattr(spec, "loader", None)
+        if loader is None or not hasattr(loader, "exec_module"):
+            return spec
+        exec_module = loader.exec_module
+
+        def exec_and_register(module):
+            exec_module(module)
+            register_with_distributed()
+
+        loader.exec_module = exec_and_register
+        return spec
+
+
+def register_when_imported():
+    import sys
+
+    if not any(isinstance(f, _RegisterOnImport) for f in sys.meta_path):
+        sys.meta_path.insert(0, _RegisterOnImport())

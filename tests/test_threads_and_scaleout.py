@@ -125,3 +125,23 @@ def test_ray_search_equals_the_sequential_one(sequential_scores):
 def test_loky_search_equals_the_sequential_one(sequential_scores):
     search, X, y = _search(n_jobs=2)
     np.testing.assert_array_equal(_scores(search.fit(X, y)), sequential_scores)
+
+
+def test_import_leaves_dask_distributed_alone_and_registers_when_it_comes():
+    pytest.importorskip("distributed", reason="needs dask.distributed (dev extra)")
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, numpy as np, pandas as pd\n"
+        "import sklstm\n"
+        "assert 'distributed' not in sys.modules, 'import sklstm imported distributed'\n"
+        "from distributed.protocol import serialize, deserialize\n"
+        "index = pd.date_range('2000', periods=60, freq='MS')\n"
+        "X, y = sklstm.make_sequences(pd.Series(np.sin(np.arange(60) / 3), index=index), 24,"
+        " horizon=2)\n"
+        "Z = deserialize(*serialize(X))\n"
+        "assert type(Z).__name__ == 'WindowArray' and Z.state_season == 12, type(Z)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
