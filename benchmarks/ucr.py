@@ -120,7 +120,7 @@ def run_set(name, methods, seeds, cached_only):
                 continue
             else:
                 if data is None:
-                    data = load_ucr(name, "train") + load_ucr(name, "test")
+                    data = _common_width(load_ucr(name, "train") + load_ucr(name, "test"))
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore")
                     result = run_one(name, method, seed, *data)
@@ -130,6 +130,16 @@ def run_set(name, methods, seeds, cached_only):
                       f"fit {result['fit_seconds']:.1f} s", flush=True)
             rows.append({"dataset": name, "method": method, "seed": seed, **result})
     return rows
+
+
+def _common_width(data):
+    """Variable-length sets: each split is NaN-padded to its own longest sequence; pad both
+    to the longer (NaN is sklstm's padding)."""
+    X, y, X_test, y_test = data
+    width = max(X.shape[1], X_test.shape[1])
+    pad = lambda A: np.pad(A, ((0, 0), (0, width - A.shape[1])),  # noqa: E731
+                           constant_values=np.nan)
+    return pad(X), y, pad(X_test), y_test
 
 
 def published():
