@@ -271,7 +271,7 @@ def _run_local(estimator, shards, spec, backend, timeout, n_workers):
         for process in processes:
             process.start()
         try:
-            failed = _wait(processes)
+            failed = _wait(processes, out_dir)
         except BaseException:  # Ctrl-C in the driver: stop the workers, leave the estimator
             _stop(processes)
             raise
@@ -282,19 +282,40 @@ def _run_local(estimator, shards, spec, backend, timeout, n_workers):
             return pickle.load(f)
 
 
-def _wait(processes):
-    """Wait for every worker; the first that exits with an error (or is killed), or None."""
+def _wait(processes, out_dir=None):
+    """Wait for every worker; ``(rank, exit code)`` of the worker that failed first, or None.
+
+    When one fails, its peers usually fail a moment later with a lost connection: wait a
+    little for them, then name the worker that caused it (killed by a signal, or one whose
+    own error is not a lost peer) rather than the first one seen."""
     while True:
         alive = False
-        for rank, process in enumerate(processes):
+        for process in processes:
             process.join(timeout=0.05)
             if process.exitcode is None:
                 alive = True
             elif process.exitcode != 0:
-                return rank, process.exitcode
+                return _culprit(processes, out_dir)
         if not alive:
             return None
         time.sleep(0.05)
+
+
+def _culprit(processes, out_dir, grace=3.0):
+    deadline = time.perf_counter() + grace
+    for process in processes:
+        process.join(timeout=max(0.0, deadline - time.perf_counter()))
+    failed = [(rank, p.exitcode) for rank, p in enumerate(processes)
+              if p.exitcode not in (None, 0)]
+    killed = [f for f in failed if f[1] < 0]
+    if killed:
+        return killed[0]
+    for rank, code in failed:
+        report = Path(out_dir) / f"error-{rank}.txt" if out_dir else None
+        if report is None or not report.is_file() or not _lost_peer(
+                report.read_text().splitlines()[0]):
+            return rank, code
+    return failed[0]
 
 
 def _stop(processes):
