@@ -16,23 +16,13 @@ import copy
 
 import numpy as np
 
-from ._holdout import latest_count, panel_count
+from ._holdout import held_out_start
 from .distributed._context import active as active_worker
 
 # Weights of the Theta forecast tried; 0 is the network alone, 1 the Theta forecast alone.
 WEIGHTS = np.linspace(0.0, 1.0, 11)
 # Without windows to choose on: the equal-weight combination.
 DEFAULT_WEIGHT = 0.5
-
-
-def held_out_start(estimator, n_samples, n_held, use_early_stopping):
-    """First of the latest windows the network did not train on, or None if there are none."""
-    n_train = n_samples - n_held
-    if panel_count(n_held):
-        return n_train
-    if use_early_stopping(n_train):
-        return n_train - latest_count(estimator.validation_fraction, n_train)
-    return None
 
 
 def window_mae_scale(scaling, X3):

@@ -24,3 +24,14 @@ def panel_count(n_samples):
 
     context = active()
     return n_samples if context is None else int(context.sum([n_samples])[0])
+
+
+def held_out_start(estimator, n_samples, n_held, use_early_stopping):
+    """First of the latest windows the network did not train on (the calibration windows,
+    else early stopping's validation windows), or None if there are none."""
+    n_train = n_samples - n_held
+    if panel_count(n_held):
+        return n_train
+    if use_early_stopping(n_train):
+        return n_train - latest_count(estimator.validation_fraction, n_train)
+    return None

@@ -28,7 +28,7 @@ import warnings
 import numpy as np
 
 from . import _heads
-from ._holdout import latest_count, panel_count
+from ._holdout import held_out_start
 from .distributed._context import active as active_worker
 from ._scaling import SCALINGS
 from ._validation import check_coverage, check_quantiles
@@ -63,12 +63,7 @@ def calibration_state(estimator, X3, y, n_held, use_early_stopping, scaling=None
     est = estimator
     n_train = X3.shape[0] - n_held
     worker = active_worker()
-    if panel_count(n_held):
-        start = n_train
-    elif use_early_stopping(n_train):
-        start = n_train - latest_count(est.validation_fraction, n_train)
-    else:
-        start = None
+    start = held_out_start(est, X3.shape[0], n_held, use_early_stopping)
     method = resolve_method(est, start is not None)
     state = {"interval_method_": method, "conformal_scores_": None}
     if start is None or method == "head":
