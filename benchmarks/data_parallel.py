@@ -10,7 +10,9 @@ that both runs do the same number of steps) on the synthetic panel of
 ``examples/distributed_training.py`` (monthly, 96 months, windows of 24, 12 ahead), fitted
 with ``fit_distributed(n_workers=1)`` and ``n_workers=2``; training windows per second from
 the workers' fit time (start-up excluded, reported apart); each worker's peak resident
-memory and the size of its windows; the gradient bytes each step all-reduces.
+memory, the data it holds (its series' values and state channels, from which each batch's
+windows are cut) and what its windows would take copied; the gradient bytes each step
+all-reduces.
 
 Projected (not measured: one machine here): a step on N machines costs the compute of a
 worker's share of the batch (measured here in one process at batch B/N) plus a ring
@@ -57,6 +59,31 @@ def measure(n_series, epochs, workers, batch_size="auto"):
             "batch": model.net_.batch_size * workers}
 
 
+def memory_growth(largest, n_series, batch_size):
+    """How a worker's peak memory grows with its shard: 2 workers at a quarter and a half of
+    the panel (1 epoch), and the full run; the slope against the data each worker holds."""
+    runs = [measure(n_series // 4, 1, 2, batch_size), measure(n_series // 2, 1, 2, batch_size),
+            largest]
+    print("\n### Per-worker memory as the shard grows (2 workers)\n")
+    print("| series per worker | data held MiB | as copied windows MiB | RSS MiB before the "
+          "data | after cutting its windows | peak (fit) |")
+    print("|---|---|---|---|---|---|")
+    data, peak = [], []
+    for r, n in zip(runs, (n_series // 4, n_series // 2, n_series)):
+        for w in r["reports"][:1]:  # the workers' shards are alike: the first
+            data.append(w["data_mb"])
+            peak.append(w["peak_rss_mb"])
+            print(f"| {n // 2:,} | {w['data_mb']:.0f} | {w['window_mb']:.0f} | "
+                  f"{w['rss_before_mb']:.0f} | {w['rss_windows_mb']:.0f} | "
+                  f"{w['peak_rss_mb']:.0f} |")
+    slope = (peak[-1] - peak[0]) / (data[-1] - data[0])
+    fixed = peak[-1] - slope * data[-1]
+    print(f"\nPeak memory grows {slope:.2f} MiB per MiB of data held (least-data to "
+          f"most-data run: the shard received, its buffer, the samples' starts and times); "
+          f"the rest, {fixed:.0f} MiB, is the same for any shard (Python, torch, the model, "
+          "its optimizer and its batch and prediction workspaces).\n")
+
+
 def step_compute(batch, repeats=10):
     """Seconds of one training step of the default network at ``batch`` windows (one
     process, one thread)."""
@@ -97,16 +124,17 @@ def main(argv=None):
     print(f"### {args.n_series:,} series, {args.epochs} epochs (no early stopping), "
           f"global batch {runs[0]['batch']}\n")
     print("| workers | training windows / s | speed-up | fit s (per worker) | wall s "
-          "(with start-up and sharding) | per-worker windows MiB | per-worker peak RSS MiB "
-          "(before windows) |")
+          "(with start-up and sharding) | per-worker data held MiB (as copied windows) | "
+          "per-worker peak RSS MiB (before the data; growth) |")
     print("|---|---|---|---|---|---|---|")
     for r in runs:
-        mb = ", ".join(f"{w['window_mb']:.0f}" for w in r["reports"])
-        rss = ", ".join(f"{w['peak_rss_mb']:.0f} ({w['rss_before_mb']:.0f})"
-                        for w in r["reports"])
+        mb = ", ".join(f"{w['data_mb']:.0f} ({w['window_mb']:.0f})" for w in r["reports"])
+        rss = ", ".join(f"{w['peak_rss_mb']:.0f} ({w['rss_before_mb']:.0f}; "
+                        f"+{w['peak_rss_mb'] - w['rss_before_mb']:.0f})" for w in r["reports"])
         print(f"| {r['workers']} | {r['windows_per_s']:,.0f} | "
               f"{r['windows_per_s'] / runs[0]['windows_per_s']:.2f}x | {r['fit']:.1f} | "
               f"{r['wall']:.1f} | {mb} | {rss} |")
+    memory_growth(runs[1], args.n_series, batch_size)
     grad = runs[0]["grad_bytes"]
     batch = runs[0]["batch"]
     print(f"\nGradients all-reduced per step: {grad / 1024:.0f} KiB "

@@ -13,10 +13,12 @@ level). Without such windows the weight is one half, the equal-weight combinatio
 """
 
 import copy
+import warnings
 
 import numpy as np
 
 from ._holdout import held_out_start
+from ._lazy_windows import dense
 from .distributed._context import active as active_worker
 
 # Weights of the Theta forecast tried; 0 is the network alone, 1 the Theta forecast alone.
@@ -27,12 +29,28 @@ DEFAULT_WEIGHT = 0.5
 
 def window_mae_scale(scaling, X3):
     """Each window's mean absolute step change of the target: (n, 1), floored."""
+    return floored(step_change(scaling, X3))
+
+
+def step_change(scaling, X3):
+    """Each window's mean absolute step change of the target, (n, 1), before the floor."""
     column = np.asarray(X3[:, :, scaling.target_feature], dtype=np.float64)
-    scale = np.nanmean(np.abs(np.diff(column, axis=1)), axis=1, keepdims=True) \
-        if column.shape[1] > 1 else np.ones((len(column), 1))
-    typical = np.nanmedian(scale)
+    if column.shape[1] < 2:
+        return np.ones((len(column), 1))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # a window without two observations
+        return np.nanmean(np.abs(np.diff(column, axis=1)), axis=1, keepdims=True)
+
+
+def floored(scale):
+    """``scale`` floored at a tenth of its median (1 where nothing is known)."""
+    typical = np.nanmedian(scale) if scale.size else np.nan
     floor = 0.1 * typical if np.isfinite(typical) and typical > 0 else 1.0
     return np.where(np.isfinite(scale), np.maximum(scale, floor), floor)
+
+
+# Held-out windows read at a time (lazy windows are gathered block by block).
+_BLOCK_ELEMENTS = 2**21
 
 
 def choose_weight(network, theta, y, scale, loss=np.square):
@@ -59,13 +77,21 @@ def weighted(estimator, scaling, X3, y, n_held, use_early_stopping):
         return chosen
     X_val, y_val = X3[start:], est._encode_y(y[start:])
     chosen.base_weight = 0.0
-    if len(X_val):
-        network = chosen.decode(est._forward(X_val), X_val)
-        theta = chosen.theta_forecast(X_val)
+    network, theta, scale = [], [], []
+    rows = max(1, _BLOCK_ELEMENTS // max(1, int(np.prod(X3.shape[1:]))))
+    for begin in range(0, len(X_val), rows):
+        block = dense(X_val[begin : begin + rows])
+        network.append(chosen.decode(est._forward(block), block))
+        theta.append(chosen.theta_forecast(block))
+        scale.append(step_change(chosen, block))
+    y_val = np.asarray(y_val, dtype=np.float64)
+    if network:
+        network, theta = np.concatenate(network), np.concatenate(theta)
+        scale = floored(np.concatenate(scale))
     else:  # a data-parallel worker whose series all end before the panel's held-out steps
         network = theta = np.empty(y_val.shape)
+        scale = np.ones((0, 1))
     # The loss the network was trained with: absolute errors for "mae", else squared.
     loss = np.abs if est.criterion in ("mae", "quantile") else np.square
-    chosen.base_weight = choose_weight(network, theta, np.asarray(y_val, dtype=np.float64),
-                                       window_mae_scale(chosen, X_val), loss)
+    chosen.base_weight = choose_weight(network, theta, y_val, scale, loss)
     return chosen

@@ -17,6 +17,7 @@ from skorch.callbacks import Callback
 from skorch.utils import TeeGenerator
 
 from ._callbacks import StopTraining
+from ._lazy_windows import dense, is_lazy
 
 # Windows up to this size (as float32) are prepared once onto the device; larger inputs stay a
 # strided numpy view and each batch is prepared on its own.
@@ -58,7 +59,8 @@ class SequenceData(torch.utils.data.Dataset):
         self.start, self.stop = 0, len(y)
         self.lengths = None if lengths is None else torch.as_tensor(lengths).to(device)
         n_bytes = X.shape[0] * int(np.prod(X.shape[1:])) * 4
-        if prepare is None or n_bytes <= MAX_PRELOAD_BYTES:
+        # Lazy windows were asked for to keep memory to the series': never preloaded.
+        if not is_lazy(X) and (prepare is None or n_bytes <= MAX_PRELOAD_BYTES):
             X_ready, y_ready = (X, y) if prepare is None else prepare(X, y)
             self.X = to_device_tensor(X_ready, device)
             self.y = torch.as_tensor(np.asarray(y_ready)).to(device=device, dtype=y_dtype)
@@ -87,7 +89,7 @@ class SequenceData(torch.utils.data.Dataset):
             Xb, yb = self.X[index], self.y[index]
         else:
             rows = index if isinstance(index, slice) else index.cpu().numpy()
-            X_ready, y_ready = self.prepare(self.X[rows], self.y[rows])
+            X_ready, y_ready = self.prepare(dense(self.X[rows]), dense(self.y[rows]))
             Xb = to_device_tensor(X_ready, self.device)
             yb = torch.as_tensor(np.asarray(y_ready)).to(device=self.device, dtype=self.y_dtype)
         if self.lengths is None:

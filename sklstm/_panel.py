@@ -21,7 +21,20 @@ def is_panel(series, series_id):
 
 
 def split_panel(series, series_id, name="series"):
-    """``[(key, one_series), ...]`` of a panel, each with a time index; keys in order.
+    """``[(key, one_series), ...]`` of a panel (see :func:`iter_panel`)."""
+    return list(iter_panel(series, series_id, name))
+
+
+def panel_rows(series, series_id):
+    """Rows of all the series of a panel together (its values' length, once each)."""
+    if series_id == COLUMNS:
+        return len(series) * series.shape[1]
+    return len(series)
+
+
+def iter_panel(series, series_id, name="series"):
+    """``(key, one_series)`` of a panel one at a time, each with a time index; keys in
+    order (checked before the first is given).
 
     - ``series_id="columns"``: a wide DataFrame, one column per (univariate) series;
     - ``series_id=<column>``: a long DataFrame, rows of each value of that column form one
@@ -38,7 +51,7 @@ def split_panel(series, series_id, name="series"):
         if series.columns.duplicated().any():
             raise ValueError(f"{name} has duplicated column names; each series needs its own.")
         # The column names the series, not a feature: each part is an unnamed series.
-        return [(column, series[column].rename(None)) for column in series.columns]
+        return ((column, series[column].rename(None)) for column in series.columns)
     if series_id is not None:
         if not isinstance(series, pd.DataFrame) or series_id not in series.columns:
             columns = list(getattr(series, "columns", []))[:8]
@@ -48,17 +61,18 @@ def split_panel(series, series_id, name="series"):
             )
         if series[series_id].isna().any():
             raise ValueError(f"{name}'s series_id column {series_id!r} holds missing ids.")
-        parts = []
-        for key, part in series.groupby(series_id, sort=False):
-            values = part.drop(columns=[series_id])
-            parts.append((key, values.iloc[:, 0] if values.shape[1] == 1 else values))
-        return parts
+        return ((key, _features(part.drop(columns=[series_id])))
+                for key, part in series.groupby(series_id, sort=False))
     index = series.index
     if index.nlevels < 2:  # pragma: no cover - guarded by is_panel
         raise ValueError(f"{name} is not a panel.")
     levels = list(range(index.nlevels - 1))
     by = levels if len(levels) > 1 else levels[0]
-    return [(key, part.droplevel(levels)) for key, part in series.groupby(level=by, sort=False)]
+    return ((key, part.droplevel(levels)) for key, part in series.groupby(level=by, sort=False))
+
+
+def _features(values):
+    return values.iloc[:, 0] if values.shape[1] == 1 else values
 
 
 def level_names(series, series_id):
@@ -76,7 +90,24 @@ def time_order(origins):
     return np.argsort(values, kind="stable")
 
 
-def series_index(keys, times, names):
-    """A (series..., time) MultiIndex from per-sample keys and times."""
-    tuples = [(*(k if isinstance(k, tuple) else (k,)), t) for k, t in zip(keys, times)]
-    return pd.MultiIndex.from_tuples(tuples, names=names)
+def series_index(keys, times, names, sample_keys=None):
+    """A (series..., time) MultiIndex of the samples: series ``keys[i]`` at ``times[i]``, or,
+    with ``sample_keys``, series ``keys[sample_keys[i]]``.
+
+    Built from codes, not from per-sample tuples (a panel of a million windows would hold a
+    million Python tuples).
+    """
+    keys = list(keys)
+    if sample_keys is None:
+        sample_keys = np.arange(len(keys))
+    sample_keys = np.asarray(sample_keys, dtype=np.intp)
+    n_key_levels = len(keys[0]) if keys and isinstance(keys[0], tuple) else 1
+    levels, codes = [], []
+    for level in range(n_key_levels):
+        values = [k[level] if isinstance(k, tuple) else k for k in keys]
+        level_codes, uniques = pd.factorize(pd.Index(values, tupleize_cols=False))
+        levels.append(uniques)
+        codes.append(level_codes[sample_keys])
+    time_codes, time_uniques = pd.factorize(pd.Index(times))
+    return pd.MultiIndex(levels=levels + [time_uniques], codes=codes + [time_codes],
+                         names=names, verify_integrity=False)

@@ -7,6 +7,7 @@ device, read by the module in inference mode and brought back as float64.
 import numpy as np
 import torch
 
+from ._lazy_windows import dense
 from ._net import EVAL_BATCH_ELEMENTS, to_device_tensor
 
 # Predictions run on whole blocks of this many rows (padded with zeros): see ``forward``.
@@ -29,7 +30,7 @@ def forward(net, scaling, X3, lengths=None, view=None):
     outputs = []
     with torch.inference_mode():
         for start in range(0, n, size):
-            xb = to_device_tensor(scaling.transform(X3[start : start + size]), device)
+            xb = to_device_tensor(scaling.transform(dense(X3[start : start + size])), device)
             lb = None if lengths is None else lengths[start : start + size].to(device)
             if view is not None:
                 xb, lb = view(xb, lb)

@@ -13,6 +13,7 @@ import pandas as pd
 import scipy.sparse as sp
 from sklearn.utils.validation import _check_feature_names, check_array
 
+from ._lazy_windows import covered_blocks, is_lazy
 from ._time import check_time_index
 
 FLOAT_DTYPES = (np.float64, np.float32)
@@ -150,6 +151,39 @@ def validate_sequences(
     DataFrames with string columns, ``feature_names_in_``. Otherwise the shapes must match.
     """
     X = to_numpy_input(X)
+    if is_lazy(X):
+        _check_lazy(X, "X", allow_nan, in_float32_range, ndim=3)
+    else:
+        X = _validated_array(estimator, X, reset, allow_nan, dtype, in_float32_range)
+    X3 = as_3d(X)
+    if reset:
+        estimator.n_features_in_ = X.shape[1] if X.ndim == 2 else X.shape[2]
+        estimator.n_timesteps_in_ = X.shape[1]
+        estimator._n_step_features = X3.shape[2]
+        estimator._fit_ndim = X.ndim
+        return X
+    _check_fitted_shape(estimator, X, X3, type(estimator).__name__, fixed_timesteps)
+    return X
+
+
+def _check_lazy(X, name, allow_nan, in_float32_range, ndim):
+    """Lazy windows (or targets) checked on the buffer values their rows use."""
+    if X.dtype.kind not in "f":
+        raise TypeError(f"{name} holds {X.dtype} values; lazy windows must be float.")
+    allowed = ndim if isinstance(ndim, tuple) else (ndim,)
+    if X.ndim not in allowed:
+        raise ValueError(f"{name} has shape {X.shape}; expected {' or '.join(map(str, allowed))}"
+                         " dimensions.")
+    if len(X) == 0:
+        raise ValueError(f"Found array with 0 sample(s) (shape={X.shape}) while a minimum "
+                         f"of 1 is required ({name}).")
+    for values in covered_blocks(X):
+        check_finite(values, allow_nan=allow_nan, name=name)
+        if in_float32_range:
+            check_float32_range(values, name)
+
+
+def _validated_array(estimator, X, reset, allow_nan, dtype, in_float32_range):
     _refuse_non_arrays(X)
     _check_feature_names(estimator, X, reset=reset)
     X = as_rectangular(
@@ -179,14 +213,6 @@ def validate_sequences(
             "of each."
         )
     check_finite(X, allow_nan=allow_nan, in_float32_range=in_float32_range)
-    X3 = as_3d(X)
-    if reset:
-        estimator.n_features_in_ = X.shape[1] if X.ndim == 2 else X.shape[2]
-        estimator.n_timesteps_in_ = X.shape[1]
-        estimator._n_step_features = X3.shape[2]
-        estimator._fit_ndim = X.ndim
-        return X
-    _check_fitted_shape(estimator, X, X3, name, fixed_timesteps)
     return X
 
 
@@ -325,6 +351,13 @@ def validate_forecast_targets(estimator, y, n_samples, allow_nan=False):
             f"{type(estimator).__name__} requires y to be passed, but the target y is None."
         )
     y = to_numpy_input(y)
+    if is_lazy(y):
+        _check_lazy(y, "y", allow_nan, True, ndim=(1, 2))
+        if y.shape[0] != n_samples:
+            raise ValueError(f"X and y hold different numbers of samples: X has {n_samples}, "
+                             f"y has {y.shape[0]} (shape {y.shape}). Cut both with "
+                             "make_sequences.")
+        return y
     dtypes = list(y.dtypes) if isinstance(y, pd.DataFrame) else [
         getattr(y, "dtype", None) or np.asarray(y).dtype]
     if not all(pd.api.types.is_numeric_dtype(t) for t in dtypes):

@@ -15,7 +15,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from numbers import Integral
 
-from ._panel import is_panel, level_names, series_index, split_panel, time_order
+from ._panel import is_panel, iter_panel, level_names, panel_rows, series_index, time_order
 from ._time import (
     check_history_adjacent,
     check_time_index,
@@ -30,6 +30,7 @@ from ._validation import (
     validate_sequences,
 )
 from ._series_state import CHANNELS, resolve_season_length, with_state
+from ._lazy_windows import LazyWindows
 from ._window_array import (WindowArray, window_feature_names, window_state_season,
                             window_target_position)
 
@@ -83,44 +84,134 @@ class Sequences(tuple):
 
 
 def _panel_sequences(series, window_length, horizon, stride, history, target, series_id,
-                     season_length):
-    """make_sequences of every series of a panel, in time order, with (series, time) labels."""
+                     season_length, lazy):
+    """make_sequences of every series of a panel, in time order, with (series, time) labels.
+
+    The series' rows (with their state channels) go into one buffer, each window is the row
+    it starts at, and the windows are gathered from it once in time order (or never, with
+    ``lazy``: :class:`~sklstm._lazy_windows.LazyWindows`).
+    """
+    X, y, keys, sample_keys, origins, targets = panel_windows(
+        series, window_length, horizon, stride, history, target, series_id, season_length)
+    if not lazy:
+        X, y = X.materialize(), y.materialize()
+    names = level_names(series, series_id)
+    return Sequences(X, y, series_index(keys, origins, names, sample_keys),
+                     series_index(keys, targets, names, sample_keys))
+
+
+def panel_windows(series, window_length, horizon, stride, history, target, series_id,
+                  season_length):
+    """A panel's lazy windows and targets in time order, the series' keys, each sample's
+    series (a position in the keys), and the samples' origins and first target times."""
+    window_length = check_int_param(window_length, "window_length")
+    horizon = check_int_param(horizon, "horizon")
+    stride = check_int_param(stride, "stride")
     if history is not None:
         raise ValueError(
             "history= completes the first windows of one series; with many series, pass the "
             "panel that holds both periods and select the samples by their origin."
         )
-    parts = split_panel(series, series_id)
-    if not parts:
-        raise ValueError("series holds no series (the panel is empty).")
-    pieces, keys = [], []
+    # Each series is cut and its rows written into the one buffer at once, keeping only
+    # where its windows are: the panel is never held twice (a buffer and the series' rows).
+    cuts, keys, buffer, offsets = [], [], None, []
+    parts = iter_panel(series, series_id)  # checks the panel's form first
+    total = panel_rows(series, series_id)
+    row = 0
     for key, part in parts:
         try:
-            pieces.append(make_sequences(part, window_length, horizon, stride, target=target,
-                                         season_length=season_length))
+            cut = _cut(part, window_length, horizon, stride, None, target, season_length)
         except ValueError as error:
             raise ValueError(f"series {key!r} of the panel: {error}") from None
-        keys.extend([key] * len(pieces[-1].origin))
-    origins = pieces[0].origin.append([p.origin for p in pieces[1:]])
-    targets = pieces[0].target_index.append([p.target_index for p in pieces[1:]])
-    order = time_order(origins)
-    X = np.concatenate([np.asarray(p.X) for p in pieces])[order].view(WindowArray)
-    names = window_feature_names(pieces[0].X)
-    X.feature_names = names if all(window_feature_names(p.X) == names for p in pieces) else None
-    X.target_position = pieces[0].X.target_position
-    seasons = {p.X.state_season for p in pieces}
+        if buffer is None:
+            buffer = np.empty((total, cut.rows.shape[1]), dtype=cut.rows.dtype)
+        if cut.rows.shape[1] != buffer.shape[1]:
+            raise ValueError(f"series {key!r} of the panel has {cut.rows.shape[1]} columns "
+                             f"(with any state channels), the first series {buffer.shape[1]}; "
+                             "every series needs the same columns.")
+        common = np.result_type(buffer.dtype, cut.rows.dtype)
+        if common != buffer.dtype:  # series of different dtypes (int and float): promote
+            buffer = buffer.astype(common)
+        buffer[row : row + len(cut.rows)] = cut.rows
+        offsets.append(row)
+        row += len(cut.rows)
+        cut.rows = cut.values = None
+        cuts.append(cut)
+        keys.append(key)
+    if not cuts:
+        raise ValueError("series holds no series (the panel is empty).")
+    buffer = buffer[:row]
+    seasons = {cut.season for cut in cuts}
     if len(seasons) > 1:
         raise ValueError(
             f"season_length={season_length!r} resolved to different seasons {sorted(map(str, seasons))} "
             "for the series of the panel (their time indexes differ in frequency); pass "
             "season_length as an int, or None.")
+    buffer.flags.writeable = False
+    starts = np.concatenate([np.arange(offset, offset + cut.n_all, cut.stride)
+                             for offset, cut in zip(offsets, cuts)])
+    origins, targets = _sample_times(cuts)
+    order = time_order(origins)
+    counts = [len(range(0, cut.n_all, cut.stride)) for cut in cuts]
+    sample_keys = np.repeat(np.arange(len(cuts)), counts)[order]
+
+    target_col = cuts[0].target_col
+    starts = starts[order]
+    X = LazyWindows(buffer, starts, window_length)
+    # The targets follow each window: the same starts, read window_length rows on.
+    y = LazyWindows(buffer, starts, horizon, target_col, squeeze=True, offset=window_length)
+    names = cuts[0].names
+    X.feature_names = names if all(cut.names == names for cut in cuts) else None
+    X.target_position = target_col
     X.state_season = seasons.pop()
-    X.n_series = len(pieces)
-    y = np.concatenate([np.asarray(p.y) for p in pieces])[order]
-    keys = [keys[i] for i in order]
-    names = level_names(series, series_id)
-    return Sequences(X, y, series_index(keys, origins[order], names),
-                     series_index(keys, targets[order], names))
+    X.n_series = len(cuts)
+    return X, y, keys, sample_keys, origins[order], targets[order]
+
+
+def _sample_times(cuts):
+    """The origins and first target times of every cut's samples, concatenated.
+
+    Taken from each distinct index at once (the series of a wide frame share one), not as
+    one index object per series.
+    """
+    pieces = []
+    for cut in cuts:
+        if not pieces or pieces[-1][0] is not cut.index:
+            pieces.append((cut.index, []))
+        shift = cut.n_history if cut.index is None else 0  # positions count from the series
+        pieces[-1][1].append(cut.first - shift + np.arange(0, cut.n_all, cut.stride))
+    origins, targets = [], []
+    for index, parts in pieces:
+        where = np.concatenate(parts)
+        if index is None:  # positions
+            origins.append(pd.Index(where))
+            targets.append(pd.Index(where + 1))
+        else:
+            origins.append(index.take(where))
+            targets.append(index.take(where + 1))
+    return origins[0].append(origins[1:]), targets[0].append(targets[1:])
+
+
+class _Cut:
+    """One series cut into windows, before the windows exist: ``rows`` (n_times, features
+    [+ state channels]); window ``i`` starts at row ``i * stride``, ``i < n_all / stride``,
+    and its origin is ``index[first + i * stride]`` (a position when ``index`` is None)."""
+
+    def __init__(self, **fields):
+        self.__dict__.update(fields)
+
+    @property
+    def origin(self):
+        if self.index is None:
+            return pd.RangeIndex(self.first - self.n_history,
+                                 self.first - self.n_history + self.n_all, self.stride)
+        return self.index[self.first : self.first + self.n_all : self.stride]
+
+    @property
+    def target_index(self):
+        if self.index is None:
+            return self.origin + 1
+        return self.index[self.first + 1 : self.first + 1 + self.n_all : self.stride]
 
 
 def _target_column(columns, n_columns, target):
@@ -164,7 +255,7 @@ def _align_history(history, values, index, columns):
 
 
 def make_sequences(series, window_length, horizon=1, stride=1, history=None, target=None,
-                   series_id=None, season_length="auto"):
+                   series_id=None, season_length="auto", lazy=False):
     """Cut a series into windows of history and the values that follow them.
 
     Parameters
@@ -190,7 +281,7 @@ def make_sequences(series, window_length, horizon=1, stride=1, history=None, tar
         series. A Series/DataFrame with a (series, ..., time) MultiIndex is a panel without
         it. The samples of all series come in time order (by origin; series order at a tie)
         and their ``origin``/``target_index`` are (series, time) MultiIndexes. The windows of
-        a panel are copied (once, into one array).
+        a panel are copied (once, into one array), unless ``lazy``.
     season_length : "auto", int >= 1 or None, default="auto"
         Carry each series' state in the windows, so that a forecaster can use what the whole
         series says and a window of 2H steps cannot: five channels appended after the
@@ -203,6 +294,15 @@ def make_sequences(series, window_length, horizon=1, stride=1, history=None, tar
         and trend only); "auto": the season of a time index's frequency when the windows
         hold one season (monthly, quarterly, weekly, daily, hourly), else None; None:
         plain windows of the series' own features. The windows then are a copy.
+    lazy : bool, default=False
+        For a panel: keep one buffer of the series' values (and state channels) and cut each
+        window from it when it is used, instead of copying every window (``window_length``
+        times the panel). ``X`` and ``y`` are then :class:`LazyWindows`: the forecasters'
+        ``fit``, ``predict`` and the intervals take them batch by batch, slices stay lazy,
+        and anything else (``np.asarray``, arithmetic) gathers the windows it touches. For
+        panels too large to hold as windows (``sklstm.distributed.fit_distributed`` cuts
+        each worker's windows this way). Ignored for a single series, whose windows are
+        views already.
 
     Returns
     -------
@@ -236,9 +336,37 @@ def make_sequences(series, window_length, horizon=1, stride=1, history=None, tar
     window_length = check_int_param(window_length, "window_length")
     horizon = check_int_param(horizon, "horizon")
     stride = check_int_param(stride, "stride")
+    if not isinstance(lazy, (bool, np.bool_)):
+        raise TypeError(f"lazy must be True or False; got {lazy!r}.")
     if is_panel(series, series_id):
         return _panel_sequences(series, window_length, horizon, stride, history, target,
-                                series_id, season_length)
+                                series_id, season_length, bool(lazy))
+    cut = _cut(series, window_length, horizon, stride, history, target, season_length)
+    n_all = cut.n_all
+    rows = cut.rows.view()
+    rows.flags.writeable = False
+    windows = np.lib.stride_tricks.sliding_window_view(rows, window_length, axis=0)
+    X = windows.transpose(0, 2, 1)[:n_all:stride].view(WindowArray)
+    # Column names travel with the windows so that forecast() can check them later.
+    X.feature_names = cut.names
+    X.target_position = cut.target_col
+    X.state_season = cut.season
+
+    target_values = cut.values[:, cut.target_col]
+    # The targets are copied (once, the size of the target column): labels must not change
+    # when the caller later edits the series in place. The windows stay views (copying
+    # them would cost window_length times the series).
+    if horizon == 1:
+        y = target_values[window_length : window_length + n_all : stride].copy()
+    else:
+        y = np.lib.stride_tricks.sliding_window_view(target_values, horizon)[
+            window_length : window_length + n_all : stride
+        ].copy()
+    return Sequences(X, y, cut.origin, cut.target_index)
+
+
+def _cut(series, window_length, horizon, stride, history, target, season_length):
+    """Validate one series and say where its windows are (see :class:`_Cut`)."""
     values, index, columns = series_values(series, "series")
     target_col = _target_column(columns, values.shape[1], target)
 
@@ -284,35 +412,10 @@ def make_sequences(series, window_length, horizon=1, stride=1, history=None, tar
         # training history has the state the training windows had), on the rows cut here.
         state_values = with_state(all_values, target_col, season)[-len(values):]
         names = None if names is None else names + CHANNELS
-    state_values = state_values.view()
-    state_values.flags.writeable = False
-    windows = np.lib.stride_tricks.sliding_window_view(state_values, window_length, axis=0)
-    X = windows.transpose(0, 2, 1)[:n_all:stride].view(WindowArray)
-    # Column names travel with the windows so that forecast() can check them later.
-    X.feature_names = names
-    X.target_position = target_col
-    X.state_season = season
-
-    target_values = values[:, target_col]
-    # The targets are copied (once, the size of the target column): labels must not change
-    # when the caller later edits the series in place. The windows stay views (copying
-    # them would cost window_length times the series).
-    if horizon == 1:
-        y = target_values[window_length : window_length + n_all : stride].copy()
-    else:
-        y = np.lib.stride_tricks.sliding_window_view(target_values, horizon)[
-            window_length : window_length + n_all : stride
-        ].copy()
-
     # Slices and ranges, not gathered arrays: the indexes cost no memory per sample either.
-    first = window_length - 1
-    if index is None:
-        origin = pd.RangeIndex(first - n_history, first - n_history + n_all, stride)
-        target_index = origin + 1
-    else:
-        origin = index[first : first + n_all : stride]
-        target_index = index[first + 1 : first + 1 + n_all : stride]
-    return Sequences(X, y, origin, target_index)
+    return _Cut(rows=state_values, values=values, stride=stride, n_all=n_all,
+                target_col=target_col, names=names, season=season, index=index,
+                first=window_length - 1, n_history=n_history)
 
 
 def pad_sequences(sequences, length=None, padding="post"):

@@ -27,6 +27,7 @@ import warnings
 import numpy as np
 import torch
 
+from .._lazy_windows import covered_blocks, is_lazy, take_rows
 from .._validation import covering_views
 
 # Rows scaled at a time: bounds the float64 temporaries of large inputs.
@@ -113,8 +114,8 @@ class InnerScaling(Scaling):
         rows = np.arange(len(X3))
         if len(X3) > max_windows:
             rows = np.linspace(0, len(X3) - 1, max_windows).astype(int)
-        Xt, context = self._forward_X(np.asarray(X3[rows]))
-        self.inner = fit_inner(Xt, self._forward_y(np.asarray(y)[rows], context))
+        Xt, context = self._forward_X(take_rows(X3, rows))
+        self.inner = fit_inner(Xt, self._forward_y(take_rows(y, rows), context))
         return self
 
     def n_channels(self, n_features):
@@ -180,6 +181,11 @@ def row_chunks(X):
 def _value_blocks(X3, overlapping):
     """Blocks (n_values, n_features) of float64 that together hold the values of X3."""
     n_features = X3.shape[-1]
+    if is_lazy(X3):  # the buffer rows the windows use, each once, or every window's steps
+        parts = covered_blocks(X3) if overlapping else chunks(X3)
+        for part in parts:
+            yield np.asarray(part, dtype=np.float64).reshape(-1, n_features)
+        return
     for part in covering_views(X3) if overlapping else [X3]:
         if part.ndim == 2:
             yield part.astype(np.float64)

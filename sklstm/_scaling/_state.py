@@ -52,7 +52,7 @@ class SeriesStateScaling(InnerScaling):
     @classmethod
     def fit(cls, X3, y, fit_inner, *, season_length, target_feature, max_windows=10_000):
         first = X3.shape[2] - N_CHANNELS
-        horizon = np.asarray(y).reshape(len(y), -1).shape[1]
+        horizon = 1 if y.ndim == 1 else y.shape[1]  # y validated: an array or lazy targets
         scaling = cls(None, first, season_length, target_feature, horizon)
         return scaling._fit_inner(X3, y, fit_inner, max_windows)
 

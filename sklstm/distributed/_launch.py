@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .._lazy_windows import buffer_bytes
 from ._context import WorkerContext, activated
 
 
@@ -132,10 +133,10 @@ def _check_estimator(estimator):
 
 # -- sharding --------------------------------------------------------------------------------
 def _shards(series, series_id, n_workers):
-    """Per worker: its panel (a long, (series, time)-indexed frame) or the loader."""
+    """Per worker: its share of the panel, in the panel's own form, or the loader."""
     if callable(series) and not isinstance(series, (pd.DataFrame, pd.Series)):
         return [("loader", series, series_id)] * n_workers
-    from .._panel import is_panel, split_panel
+    from .._panel import COLUMNS, is_panel, iter_panel
 
     if not is_panel(series, series_id):
         raise ValueError(
@@ -143,32 +144,45 @@ def _shards(series, series_id, n_workers):
             "series_id=<column> for a long one, or a (series, time) MultiIndex) or a "
             "callable(rank, n_workers) that loads a worker's shard; a single series "
             "trains in one process with fit().")
-    parts = split_panel(series, series_id)
-    if len(parts) < n_workers:
-        raise ValueError(f"the panel has {len(parts)} series, fewer than n_workers="
+    iter_panel(series, series_id)  # the panel's form checked (nothing is split yet)
+    if series_id == COLUMNS:
+        keys = list(series.columns)
+    elif series_id is not None:
+        ids = series[series_id]
+        keys = list(pd.unique(ids))
+    else:
+        ids = series.index.droplevel(-1)
+        keys = list(pd.unique(ids))
+    if len(keys) < n_workers:
+        raise ValueError(f"the panel has {len(keys)} series, fewer than n_workers="
                          f"{n_workers}: every worker needs at least one.")
     shards = []
     for rank in range(n_workers):
-        mine = parts[rank::n_workers]
-        panel = pd.concat({key: part for key, part in mine}, names=["series", None])
-        shards.append(("panel", panel, None))
+        mine = keys[rank::n_workers]
+        # The worker's series in the panel's own form: a copy of its share, no more.
+        if series_id == COLUMNS:
+            part = series[mine]
+        else:
+            part = series[np.asarray(ids.isin(mine))]
+        shards.append(("panel", part, series_id))
     return shards
 
 
 def _windows(shard, rank, n_workers, spec):
-    from ..windowing import make_sequences
+    from ..windowing import panel_windows
 
     kind, data, series_id = shard
     panel = data(rank, n_workers) if kind == "loader" else data
-    seq = make_sequences(panel, spec["window_length"], horizon=spec["horizon"],
-                         season_length=spec["season_length"], target=spec["target"],
-                         series_id=series_id)
-    origins = seq.origin.get_level_values(-1) if isinstance(seq.origin, pd.MultiIndex) \
-        else seq.origin
+    # Lazy windows: the worker holds its series' values once, and a window only while a
+    # batch holds it (copied windows take window_length times the data); and the samples'
+    # times only, not their (series, time) labels.
+    X, y, _, _, origins, _ = panel_windows(
+        panel, spec["window_length"], spec["horizon"], 1, None, spec["target"],
+        series_id, spec["season_length"])
     origins = pd.Index(origins)
     times = origins.asi8 if isinstance(origins, (pd.DatetimeIndex, pd.PeriodIndex)) \
         else origins.to_numpy(dtype=np.int64)
-    return seq[0], seq[1], times, getattr(seq[0], "n_series", None) or 1
+    return X, y, times, X.n_series
 
 
 # -- the worker ------------------------------------------------------------------------------
@@ -179,6 +193,7 @@ def _worker_fit(estimator, shard, spec, rank, n_workers):
 
     base_rss = _peak_rss_mb()
     X, y, times, n_series = _windows(shard, rank, n_workers, spec)
+    windows_rss = _peak_rss_mb()
     cpu_group = dist.new_group(backend="gloo") if dist.get_backend() == "nccl" else None
     counts = [0] * n_workers
     dist.all_gather_object(counts, (len(X), n_series), group=cpu_group)
@@ -197,8 +212,11 @@ def _worker_fit(estimator, shard, spec, rank, n_workers):
     finally:
         estimator.set_params(device=device)
     seconds = time.perf_counter() - start
-    report = {"windows": len(X), "series": n_series, "window_mb": X.nbytes / 2**20,
-              "rss_before_mb": base_rss, "peak_rss_mb": _peak_rss_mb(),
+    report = {"windows": len(X), "series": n_series,
+              "data_mb": buffer_bytes(X, y) / 2**20,  # what the worker holds
+              "window_mb": (X.nbytes + y.nbytes) / 2**20,  # what the windows would take
+              "rss_before_mb": base_rss, "rss_windows_mb": windows_rss,
+              "peak_rss_mb": _peak_rss_mb(),
               "fit_seconds": seconds}
     reports = context.gather(report)
     if rank != 0:
