@@ -2,7 +2,7 @@
 per-worker memory, and a projection for N machines.
 
     python benchmarks/data_parallel.py                     # 10,000 series, 1 and 2 workers
-    python benchmarks/data_parallel.py --batch-size 512           # a larger global batch
+    python benchmarks/data_parallel.py --batch-size 512 --skip-memory   # a larger batch
     python benchmarks/data_parallel.py --n-series 2000 --epochs 2
 
 Measured: one global ``LSTMForecaster`` (defaults but ``max_epochs`` and no early stopping, so
@@ -116,6 +116,8 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--n-series", type=int, default=10_000)
     parser.add_argument("--epochs", type=int, default=3)
+    parser.add_argument("--skip-memory", action="store_true",
+                        help="leave out the per-worker memory runs (2 more fits)")
     parser.add_argument("--batch-size", default="auto",
                         help="the global batch (split over the workers); 'auto' or an int")
     args = parser.parse_args(argv)
@@ -134,7 +136,8 @@ def main(argv=None):
         print(f"| {r['workers']} | {r['windows_per_s']:,.0f} | "
               f"{r['windows_per_s'] / runs[0]['windows_per_s']:.2f}x | {r['fit']:.1f} | "
               f"{r['wall']:.1f} | {mb} | {rss} |")
-    memory_growth(runs[1], args.n_series, batch_size)
+    if not args.skip_memory:
+        memory_growth(runs[1], args.n_series, batch_size)
     grad = runs[0]["grad_bytes"]
     batch = runs[0]["batch"]
     print(f"\nGradients all-reduced per step: {grad / 1024:.0f} KiB "

@@ -78,7 +78,11 @@ def train(estimator, X, y, *, epochs, continuing, classes):
         y_dtype=est._target_dtype,
     )
     worker = active_worker()
-    epochs_done = len(est.net_.history) if continuing else 0
+    resume = None if worker is None or continuing else worker.resume_state
+    if resume is not None:  # a data-parallel fit resumed from its checkpoint
+        epochs = max(0, est.max_epochs - len(resume["history"]))
+    epochs_done = len(est.net_.history) if continuing else (
+        0 if resume is None else len(resume["history"]))
     seed = call_seed(est._seed, epochs_done)
     with seeded(seed, device):
         if continuing:
@@ -93,6 +97,9 @@ def train(estimator, X, y, *, epochs, continuing, classes):
             })
             net = _netbuild.build_net(est, device, X3.shape[0], epochs)
             _netbuild.initialize(est, net.initialize)
+            if resume is not None:
+                _netbuild.restore_training_state(
+                    net, resume, _netbuild.checkpoint_fingerprint(est, worker))
         # Each worker of a data-parallel fit shuffles its shard in its own order.
         net.iterator_train__seed = seed + (worker.rank if worker is not None else 0)
         fit_params = {} if epochs is None else {"epochs": epochs}

@@ -231,7 +231,34 @@ def split_and_callbacks(estimator, n_samples, epochs=None):
             from .distributed._callbacks import SharedStop
 
             callbacks.append(("data_parallel_stop", SharedStop(context)))
+    if context is not None and context.checkpoint_path is not None:
+        from .distributed._callbacks import EpochCheckpoint
+
+        callbacks.append(("data_parallel_checkpoint", EpochCheckpoint(
+            context.checkpoint_path, checkpoint_fingerprint(est, context),
+            write=context.is_driver)))
     return (LatestSplit(n_valid) if early else None), callbacks
+
+
+def restore_training_state(net, state, fingerprint):
+    """Weights, optimizer state and history of a checkpoint, into a freshly built net (the
+    schedule and early stopping start their counts afresh for the epochs left)."""
+    from skorch.history import History
+
+    if state.get("fingerprint") != fingerprint:
+        raise ValueError(
+            "the checkpoint was written by a different fit (another network, criterion, "
+            "optimizer or panel); delete it, or pass another checkpoint path.")
+    net.module_.load_state_dict(state["module"])
+    net.optimizer_.load_state_dict(state["optimizer"])
+    net.history = History(state["history"])
+
+
+def checkpoint_fingerprint(estimator, context):
+    """What a checkpoint must match to be resumed: the network and the panel's size."""
+    return repr({"structure": structure(estimator), "n_windows": context.n_windows,
+                 "criterion": criterion_signature(*estimator._criterion()),
+                 "optimizer": optimizer_kwargs(estimator)})
 
 
 # -- the net -----------------------------------------------------------------------------------

@@ -93,6 +93,34 @@ def test_a_killed_worker_ends_the_fit_with_a_clear_error_and_leaves_the_estimato
         estimator.predict(np.zeros((1, 24, 1)))
 
 
+def test_a_checkpointed_fit_resumes_where_the_killed_one_stopped(tmp_path):
+    import torch
+
+    path = tmp_path / "fit.ckpt"
+    params = dict(PARAMS, early_stopping=False)
+    with pytest.raises(DistributedFitError, match="killed by signal 9"):
+        fit_distributed(LSTMForecaster(callbacks=[KillWorker(rank=1, epoch=3)], **params),
+                        panel(), 24, horizon=6, series_id="columns", n_workers=2,
+                        timeout=60, checkpoint=path)
+    saved = torch.load(path, weights_only=True)["history"]
+    assert 2 <= len(saved) <= 3  # the epochs the first worker finished before the failure
+    # Another network cannot resume from it.
+    with pytest.raises(DistributedFitError, match="written by a different fit"):
+        fit_distributed(LSTMForecaster(**dict(params, hidden_size=4)), panel(), 24,
+                        horizon=6, series_id="columns", n_workers=2, timeout=60,
+                        checkpoint=path)
+    model = fit_distributed(LSTMForecaster(**params), panel(), 24, horizon=6,
+                            series_id="columns", n_workers=2, timeout=60, checkpoint=path)
+    assert model.resumed_from_epoch_ == len(saved)
+    assert len(model.history_) == params["max_epochs"]
+    assert model.history_["train_loss"].iloc[: len(saved)].tolist() == [
+        row["train_loss"] for row in saved]
+    # Training went on from the saved weights: the loss keeps falling.
+    assert model.history_["train_loss"].iloc[-1] < saved[-1]["train_loss"]
+    assert not path.exists()  # the fit completed: nothing left to resume
+    assert np.isfinite(model.forecast(panel(), series_id="columns").to_numpy()).all()
+
+
 def _failing_loader(rank, n_workers):
     if rank == 1:
         raise ValueError("this shard's file is missing")

@@ -1,4 +1,7 @@
-"""skorch callbacks of a data-parallel fit: averaged gradients and the panel's losses."""
+"""skorch callbacks of a data-parallel fit: averaged gradients, the panel's losses, the
+shared stop and the checkpoint."""
+
+import os
 
 import torch
 import torch.distributed as dist
@@ -62,3 +65,36 @@ class SharedStop(Callback):
         if self.context.max(net.history[-1].get("stopped_by") == "max_time"):
             net.history.record("stopped_by", "max_time")
             raise StopTraining
+
+
+class EpochCheckpoint(Callback):
+    """After every epoch the first worker writes what a resumed fit starts from: the
+    module's weights, the optimizer's state and the history (``torch.save`` to a temporary
+    file, then renamed over the last checkpoint, so a worker killed while writing leaves
+    the previous one whole). The last callback of the epoch."""
+
+    def __init__(self, path, fingerprint, write):
+        self.path, self.fingerprint, self.write = path, fingerprint, write
+
+    def on_epoch_end(self, net, **kwargs):
+        if not self.write:
+            return
+        state = {"fingerprint": self.fingerprint,
+                 "module": net.module_.state_dict(),
+                 "optimizer": net.optimizer_.state_dict(),
+                 "history": _plain(list(net.history))}
+        temporary = f"{self.path}.writing"
+        torch.save(state, temporary)
+        os.replace(temporary, self.path)
+
+
+def _plain(value):
+    """History values as plain Python (numpy scalars -> numbers): a checkpoint must load
+    with ``torch.load(weights_only=True)``, which runs no code from the file."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if hasattr(value, "item") and getattr(value, "ndim", None) == 0:
+        return value.item()
+    return value

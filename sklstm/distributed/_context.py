@@ -62,6 +62,10 @@ class WorkerContext:
         # The group of the collectives on host values (a gloo group beside nccl's, which
         # reduces CUDA tensors only); None: the default group.
         self.cpu_group = cpu_group
+        # fit_distributed(checkpoint=...): where the first worker writes the state after
+        # each epoch, and the state a resumed fit starts from (None: a fresh start).
+        self.checkpoint_path = None
+        self.resume_state = None
 
     @property
     def is_driver(self):

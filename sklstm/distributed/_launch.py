@@ -28,7 +28,8 @@ class DistributedFitError(RuntimeError):
 
 
 def fit_distributed(estimator, series, window_length, horizon=1, *, season_length="auto",
-                    series_id=None, target=None, n_workers=2, backend=None, timeout=None):
+                    series_id=None, target=None, n_workers=2, backend=None, timeout=None,
+                    checkpoint=None):
     """Fit ``estimator`` on the windows of a panel, data-parallel over worker processes.
 
     One global model, as ``estimator.fit(*make_sequences(series, ...))`` would train, with
@@ -75,13 +76,25 @@ def fit_distributed(estimator, series, window_length, horizon=1, *, season_lengt
     timeout : float, default=None
         Seconds a worker waits for the others at a collective before the fit fails
         (None: 30 minutes).
+    checkpoint : str or path-like, default=None
+        A file the first worker writes after every epoch (the weights, the optimizer's
+        state and the history). When the file exists at the start, the fit resumes from
+        it: same estimator parameters and panel (else a ``ValueError`` inside the
+        workers), training continues for the epochs left of ``max_epochs`` (the
+        learning-rate schedule and early stopping's patience count afresh from there;
+        the best weights of the epochs before are not kept). Removed when the fit
+        completes. ``resumed_from_epoch_`` says where the fit started. On a cluster, a
+        path every machine can reach is only needed by the first worker's.
 
     Returns
     -------
     estimator : the fitted estimator (None on the workers of rank > 0 under ``torchrun``)
         Besides the estimator's usual fitted attributes, ``data_parallel_``: the number of
-        workers and, per worker, its windows and series, the size of its windows (MiB), its
-        peak resident memory before building them and at the end (MiB) and its fit time.
+        workers and, per worker, its windows and series, the data it held (``data_mb``: its
+        series' values and state channels, from which its lazy windows are cut; and
+        ``window_mb``, what the windows would take copied), its peak resident memory before
+        cutting them, after and at the end (MiB) and its fit time; and
+        ``resumed_from_epoch_`` (0 unless resumed from a ``checkpoint``).
 
     Raises
     ------
@@ -107,7 +120,7 @@ def fit_distributed(estimator, series, window_length, horizon=1, *, season_lengt
 
     _check_estimator(estimator)
     spec = {"window_length": window_length, "horizon": horizon, "season_length": season_length,
-            "target": target}
+            "target": target, "checkpoint": _checkpoint_path(checkpoint)}
     if n_workers is None:
         return _run_under_torchrun(estimator, series, spec, series_id, backend, timeout)
     if isinstance(n_workers, bool) or not isinstance(n_workers, (int, np.integer)) \
@@ -118,6 +131,19 @@ def fit_distributed(estimator, series, window_length, horizon=1, *, season_lengt
     fitted = _run_local(clone(estimator), shards, spec, backend, timeout, int(n_workers))
     estimator.__dict__.update(fitted.__dict__)
     return estimator
+
+
+def _checkpoint_path(checkpoint):
+    if checkpoint is None:
+        return None
+    if not isinstance(checkpoint, (str, os.PathLike)):
+        raise TypeError(f"checkpoint must be a file path (str or path-like) or None; got "
+                        f"{type(checkpoint).__name__}.")
+    path = os.path.abspath(os.fspath(checkpoint))
+    if not os.path.isdir(os.path.dirname(path)):
+        raise ValueError(f"checkpoint={checkpoint!r}: its folder {os.path.dirname(path)!r} "
+                         "does not exist; create it first.")
+    return path
 
 
 def _check_estimator(estimator):
@@ -198,6 +224,9 @@ def _worker_fit(estimator, shard, spec, rank, n_workers):
     counts = [0] * n_workers
     dist.all_gather_object(counts, (len(X), n_series), group=cpu_group)
     context = WorkerContext(rank, n_workers, times, sum(c for c, _ in counts), cpu_group)
+    if spec.get("checkpoint") is not None:
+        context.checkpoint_path = spec["checkpoint"]
+        context.resume_state = _resume_state(estimator, context)
     device = estimator.device
     if str(device) == "cuda":  # each local worker its own GPU, "cuda" again afterwards
         import torch
@@ -221,10 +250,25 @@ def _worker_fit(estimator, shard, spec, rank, n_workers):
     reports = context.gather(report)
     if rank != 0:
         return None
+    if context.checkpoint_path is not None and os.path.exists(context.checkpoint_path):
+        os.remove(context.checkpoint_path)  # the fit is complete: nothing left to resume
+    estimator.resumed_from_epoch_ = (0 if context.resume_state is None
+                                     else len(context.resume_state["history"]))
     # The panel's series interleave per time step (what calibration_decay ages by).
     estimator.windows_per_step_ = sum(s for _, s in counts)
     estimator.data_parallel_ = {"n_workers": n_workers, "workers": reports}
     return estimator
+
+
+def _resume_state(estimator, context):
+    """The checkpoint to resume from (None: none yet). Checked against the fit once the
+    network is built (:func:`sklstm._netbuild.restore_training_state`)."""
+    import torch
+
+    path = context.checkpoint_path
+    if not os.path.exists(path):
+        return None
+    return torch.load(path, map_location="cpu", weights_only=True)
 
 
 def _peak_rss_mb():
