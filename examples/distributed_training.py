@@ -72,9 +72,10 @@ def main(argv=None):
     print(f"fit: {fit_seconds:.1f} s wall (including starting the workers), "
           f"{len(model.history_)} epochs")
     for rank, w in enumerate(model.data_parallel_["workers"]):
-        print(f"  worker {rank}: {w['series']:,} series, {w['windows']:,} windows "
-              f"({w['window_mb']:.0f} MiB), peak memory {w['peak_rss_mb']:.0f} MiB "
-              f"({w['rss_before_mb']:.0f} MiB before its windows), fit {w['fit_seconds']:.1f} s")
+        print(f"  worker {rank}: {w['series']:,} series, {w['windows']:,} lazy windows over "
+              f"{w['data_mb']:.0f} MiB of series values and state ({w['window_mb']:.0f} MiB "
+              f"if copied), peak memory {w['peak_rss_mb']:.0f} MiB ({w['rss_before_mb']:.0f} "
+              f"MiB before its data), fit {w['fit_seconds']:.1f} s")
 
     start = time.perf_counter()
     forecast = model.forecast(train, series_id="columns")

@@ -31,7 +31,7 @@ from . import _heads
 from ._holdout import held_out_start
 from .distributed._context import active as active_worker
 from ._scaling import SCALINGS
-from ._validation import check_coverage, check_quantiles
+from ._levels import check_coverage, check_quantiles
 
 # At most this many held-out windows are scored at fit (evenly spread, in time order) and
 # kept by ``update`` (the newest): bounds the model's size on large panels.

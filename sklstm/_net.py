@@ -24,8 +24,19 @@ from ._lazy_windows import dense, is_lazy
 MAX_PRELOAD_BYTES = 256 * 2**20
 # Callback events of every batch: sent only to the callbacks that handle them.
 PER_BATCH_EVENTS = ("on_batch_begin", "on_batch_end", "on_grad_computed")
-# Validation and prediction batches: large enough that per-batch overhead vanishes.
+# Validation and prediction batches: large enough that per-batch overhead vanishes. Counted
+# in per-step values of the widest of the input and the recurrent layer's output (which is
+# what a batch's activations hold: 64 hidden units on 6 input channels are 10x the input).
 EVAL_BATCH_ELEMENTS = 2**22
+
+
+def step_width(module, n_features):
+    """Values per time step that an evaluation batch holds: the wider of the input and the
+    recurrent encoder's output (its hidden size times its directions)."""
+    encoder = getattr(module, "encoder", None)
+    hidden = getattr(encoder, "hidden_size", 0) or 0
+    directions = 2 if getattr(encoder, "bidirectional", False) else 1
+    return max(int(n_features), int(hidden) * directions)
 # The early-stopping loss (and the best-weights check) is measured on at most this many rows,
 # evenly spread over the held-out rows: an estimate as steady as the whole set's at a fraction
 # of its cost when hundreds of thousands of windows are held out (M4 hourly: 29,000).
@@ -108,14 +119,19 @@ class BatchIterator:
     ``samples_per_epoch``: None, or a pass (an epoch) draws only this many rows: the next ones
     of a shuffled order that carries over from pass to pass, so that every row is drawn once
     before any is drawn twice (skorch builds the training iterator once per fit);
-    ``max_rows`` (unshuffled passes): None, or visit at most this many rows, evenly spread.
+    ``max_rows`` (unshuffled passes): None, or visit at most this many rows, evenly spread;
+    ``hidden_width``: the recurrent layer's output width, which ``eval_elements`` counts
+    when it is wider than the input.
     """
 
     def __init__(self, dataset, batch_size, shuffle=False, seed=0, eval_elements=None,
-                 augment=None, crop_fraction=None, samples_per_epoch=None, max_rows=None):
+                 augment=None, crop_fraction=None, samples_per_epoch=None, max_rows=None,
+                 hidden_width=0):
         self.dataset = dataset
         if eval_elements:
-            step_elements = max(1, int(np.prod(dataset.X.shape[1:])))
+            shape = dataset.X.shape
+            width = max(int(np.prod(shape[2:])), int(hidden_width))
+            step_elements = max(1, shape[1] * width)
             batch_size = max(batch_size, eval_elements // step_elements)
         self.batch_size = batch_size
         self.generator = torch.Generator().manual_seed(int(seed)) if shuffle else None

@@ -279,6 +279,7 @@ def _net(estimator, device, train_split, callbacks, batch_size):
         iterator_train__shuffle=True,
         iterator_valid=BatchIterator,
         iterator_valid__eval_elements=EVAL_BATCH_ELEMENTS,
+        iterator_valid__hidden_width=est.hidden_size * (2 if est.bidirectional else 1),
         iterator_valid__max_rows=MAX_EVAL_ROWS,
         device=device,
         verbose=skorch_verbose(est.verbose),

@@ -8,7 +8,7 @@ import numpy as np
 import torch
 
 from ._lazy_windows import dense
-from ._net import EVAL_BATCH_ELEMENTS, to_device_tensor
+from ._net import EVAL_BATCH_ELEMENTS, step_width, to_device_tensor
 
 # Predictions run on whole blocks of this many rows (padded with zeros): see ``forward``.
 PREDICT_ROW_BLOCK = 16
@@ -24,7 +24,8 @@ def forward(net, scaling, X3, lengths=None, view=None):
     module, device = net.module_, net.device
     module.eval()
     n = X3.shape[0]
-    size = max(PREDICT_ROW_BLOCK, EVAL_BATCH_ELEMENTS // max(1, int(np.prod(X3.shape[1:]))))
+    width = step_width(module, int(np.prod(X3.shape[2:])))
+    size = max(PREDICT_ROW_BLOCK, EVAL_BATCH_ELEMENTS // max(1, X3.shape[1] * width))
     size -= size % PREDICT_ROW_BLOCK
     lengths = None if lengths is None else torch.as_tensor(lengths)
     outputs = []

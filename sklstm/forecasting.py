@@ -28,7 +28,8 @@ from ._netbuild import early_stopping_on
 from ._params import IntInterval, Param, ParamSet, declare
 from ._recurrent_params import NETWORK, RUNTIME, SCALE_INPUT, TRAINING
 from ._scaling import SCALINGS, scaling_choices, scaling_doc
-from ._validation import SHAPE_ATTRIBUTES_DOC, check_quantiles, validate_forecast_targets
+from ._levels import check_quantiles
+from ._validation import SHAPE_ATTRIBUTES_DOC, validate_forecast_targets
 from ._series_state import N_CHANNELS
 from ._holdout import latest_count, panel_count
 from ._window_array import (window_feature_names, window_series_count, window_state_season,

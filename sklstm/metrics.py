@@ -14,7 +14,7 @@ scorers are "greater is better"): they call the estimator's ``predict_interval``
 
 import numpy as np
 
-from ._validation import check_coverage, check_quantiles
+from ._levels import check_coverage, check_quantiles
 
 __all__ = [
     "crps_from_quantiles",

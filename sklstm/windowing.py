@@ -297,7 +297,7 @@ def make_sequences(series, window_length, horizon=1, stride=1, history=None, tar
     lazy : bool, default=False
         For a panel: keep one buffer of the series' values (and state channels) and cut each
         window from it when it is used, instead of copying every window (``window_length``
-        times the panel). ``X`` and ``y`` are then :class:`LazyWindows`: the forecasters'
+        times the panel). ``X`` and ``y`` are then lazy windows: the forecasters'
         ``fit``, ``predict`` and the intervals take them batch by batch, slices stay lazy,
         and anything else (``np.asarray``, arithmetic) gathers the windows it touches. For
         panels too large to hold as windows (``sklstm.distributed.fit_distributed`` cuts

@@ -16,10 +16,11 @@ from datetime import timedelta
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 
 from .._lazy_windows import buffer_bytes
+from ._checkpoint import checkpoint_path, resume_state
 from ._context import WorkerContext, activated
+from ._shards import panel_shards, torchrun_shard, worker_windows
 
 
 class DistributedFitError(RuntimeError):
@@ -120,30 +121,17 @@ def fit_distributed(estimator, series, window_length, horizon=1, *, season_lengt
 
     _check_estimator(estimator)
     spec = {"window_length": window_length, "horizon": horizon, "season_length": season_length,
-            "target": target, "checkpoint": _checkpoint_path(checkpoint)}
+            "target": target, "checkpoint": checkpoint_path(checkpoint)}
     if n_workers is None:
         return _run_under_torchrun(estimator, series, spec, series_id, backend, timeout)
     if isinstance(n_workers, bool) or not isinstance(n_workers, (int, np.integer)) \
             or n_workers < 1:
         raise ValueError(f"n_workers must be a positive int (or None under torchrun); got "
                          f"{n_workers!r}.")
-    shards = _shards(series, series_id, int(n_workers))
+    shards = panel_shards(series, series_id, int(n_workers))
     fitted = _run_local(clone(estimator), shards, spec, backend, timeout, int(n_workers))
     estimator.__dict__.update(fitted.__dict__)
     return estimator
-
-
-def _checkpoint_path(checkpoint):
-    if checkpoint is None:
-        return None
-    if not isinstance(checkpoint, (str, os.PathLike)):
-        raise TypeError(f"checkpoint must be a file path (str or path-like) or None; got "
-                        f"{type(checkpoint).__name__}.")
-    path = os.path.abspath(os.fspath(checkpoint))
-    if not os.path.isdir(os.path.dirname(path)):
-        raise ValueError(f"checkpoint={checkpoint!r}: its folder {os.path.dirname(path)!r} "
-                         "does not exist; create it first.")
-    return path
 
 
 def _check_estimator(estimator):
@@ -157,60 +145,6 @@ def _check_estimator(estimator):
             "joblib's Dask or Ray backend.")
 
 
-# -- sharding --------------------------------------------------------------------------------
-def _shards(series, series_id, n_workers):
-    """Per worker: its share of the panel, in the panel's own form, or the loader."""
-    if callable(series) and not isinstance(series, (pd.DataFrame, pd.Series)):
-        return [("loader", series, series_id)] * n_workers
-    from .._panel import COLUMNS, is_panel, iter_panel
-
-    if not is_panel(series, series_id):
-        raise ValueError(
-            "series must be a panel (several series: series_id='columns' for a wide frame, "
-            "series_id=<column> for a long one, or a (series, time) MultiIndex) or a "
-            "callable(rank, n_workers) that loads a worker's shard; a single series "
-            "trains in one process with fit().")
-    iter_panel(series, series_id)  # the panel's form checked (nothing is split yet)
-    if series_id == COLUMNS:
-        keys = list(series.columns)
-    elif series_id is not None:
-        ids = series[series_id]
-        keys = list(pd.unique(ids))
-    else:
-        ids = series.index.droplevel(-1)
-        keys = list(pd.unique(ids))
-    if len(keys) < n_workers:
-        raise ValueError(f"the panel has {len(keys)} series, fewer than n_workers="
-                         f"{n_workers}: every worker needs at least one.")
-    shards = []
-    for rank in range(n_workers):
-        mine = keys[rank::n_workers]
-        # The worker's series in the panel's own form: a copy of its share, no more.
-        if series_id == COLUMNS:
-            part = series[mine]
-        else:
-            part = series[np.asarray(ids.isin(mine))]
-        shards.append(("panel", part, series_id))
-    return shards
-
-
-def _windows(shard, rank, n_workers, spec):
-    from ..windowing import panel_windows
-
-    kind, data, series_id = shard
-    panel = data(rank, n_workers) if kind == "loader" else data
-    # Lazy windows: the worker holds its series' values once, and a window only while a
-    # batch holds it (copied windows take window_length times the data); and the samples'
-    # times only, not their (series, time) labels.
-    X, y, _, _, origins, _ = panel_windows(
-        panel, spec["window_length"], spec["horizon"], 1, None, spec["target"],
-        series_id, spec["season_length"])
-    origins = pd.Index(origins)
-    times = origins.asi8 if isinstance(origins, (pd.DatetimeIndex, pd.PeriodIndex)) \
-        else origins.to_numpy(dtype=np.int64)
-    return X, y, times, X.n_series
-
-
 # -- the worker ------------------------------------------------------------------------------
 def _worker_fit(estimator, shard, spec, rank, n_workers):
     """Inside a joined process group: this worker's windows, the fit, the fitted estimator
@@ -218,7 +152,7 @@ def _worker_fit(estimator, shard, spec, rank, n_workers):
     import torch.distributed as dist
 
     base_rss = _peak_rss_mb()
-    X, y, times, n_series = _windows(shard, rank, n_workers, spec)
+    X, y, times, n_series = worker_windows(shard, rank, n_workers, spec)
     windows_rss = _peak_rss_mb()
     cpu_group = dist.new_group(backend="gloo") if dist.get_backend() == "nccl" else None
     counts = [0] * n_workers
@@ -226,7 +160,7 @@ def _worker_fit(estimator, shard, spec, rank, n_workers):
     context = WorkerContext(rank, n_workers, times, sum(c for c, _ in counts), cpu_group)
     if spec.get("checkpoint") is not None:
         context.checkpoint_path = spec["checkpoint"]
-        context.resume_state = _resume_state(estimator, context)
+        context.resume_state = resume_state(estimator, context)
     device = estimator.device
     if str(device) == "cuda":  # each local worker its own GPU, "cuda" again afterwards
         import torch
@@ -258,17 +192,6 @@ def _worker_fit(estimator, shard, spec, rank, n_workers):
     estimator.windows_per_step_ = sum(s for _, s in counts)
     estimator.data_parallel_ = {"n_workers": n_workers, "workers": reports}
     return estimator
-
-
-def _resume_state(estimator, context):
-    """The checkpoint to resume from (None: none yet). Checked against the fit once the
-    network is built (:func:`sklstm._netbuild.restore_training_state`)."""
-    import torch
-
-    path = context.checkpoint_path
-    if not os.path.exists(path):
-        return None
-    return torch.load(path, map_location="cpu", weights_only=True)
 
 
 def _peak_rss_mb():
@@ -424,7 +347,7 @@ def _run_under_torchrun(estimator, series, spec, series_id, backend, timeout):
             "launch the script with `torchrun --nproc_per_node=N script.py` (or "
             "`python -m torch.distributed.run`), or pass n_workers=N to start local workers.")
     rank, n_workers = int(os.environ["RANK"]), int(os.environ["WORLD_SIZE"])
-    shard = _torchrun_shard(series, series_id, rank, n_workers)
+    shard = torchrun_shard(series, series_id, rank, n_workers)
     dist.init_process_group(_backend(estimator, backend), timeout=_timeout(timeout))
     try:
         fitted = _worker_fit(clone(estimator), shard, spec, rank, n_workers)
@@ -437,7 +360,3 @@ def _run_under_torchrun(estimator, series, spec, series_id, backend, timeout):
     return None
 
 
-def _torchrun_shard(series, series_id, rank, n_workers):
-    if callable(series) and not isinstance(series, (pd.DataFrame, pd.Series)):
-        return ("loader", series, series_id)
-    return _shards(series, series_id, n_workers)[rank]
