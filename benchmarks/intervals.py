@@ -15,8 +15,9 @@ Sets:
   one global model fitted on the data before 2013-07 and then *used* for three years:
   at each origin (every 3 months, 2013-07 .. 2016-04) it forecasts the next 12 months of
   every location, and the adaptive methods add the errors of the months observed since the
-  previous origin (``update_intervals``, with NaN for the steps of a forecast not observed
-  yet; each forecast scored from its window as it was when issued). The errors grow as the origins move away
+  previous origin (``update_intervals_from_series``: each forecast from its window as it
+  was when issued, NaN for the steps not observed yet), starting, before the first
+  origin, with the last 12 months' (a season of forecasts as they would have been issued). The errors grow as the origins move away
   from the training data: this is where a split-conformal guarantee (exchangeable windows)
   no longer holds.
 
@@ -25,7 +26,8 @@ Methods (sklstm defaults otherwise):
 - ``conformal``: ``LSTMForecaster()`` (point forecast, split conformal on the early-stopping
   validation windows);
 - ``adaptive``: the same model with ``calibration_decay=0.98`` (recent errors weigh more, by
-  time step) and, on the weather panel, ``update_intervals`` at every origin;
+  time step) and, on the weather panel, ``update_intervals_from_series`` before its first
+  use (the last season) and at every origin;
 - ``quantile-cqr`` / ``quantile-head``: ``criterion="quantile"`` (nine levels), conformalised
   (the default) or the head's own quantiles; ``quantile-adaptive`` (weather) adds the
   decay and updates;
@@ -62,6 +64,7 @@ SETS = ("weather", "m3-monthly", "m4-hourly")
 DECAY = 0.98
 WEATHER_ORIGINS = pd.date_range("2013-07-01", "2016-04-01", freq="3MS")
 WEATHER_H, WEATHER_W = 12, 24
+SEASON = 12  # months: the adaptive model's errors before first use
 
 
 # -- scores -------------------------------------------------------------------------------
@@ -217,41 +220,21 @@ def weather_methods(frame, seed):
             model.interval_method_ = interval_method
         if adaptive:
             model.calibration_decay = DECAY
-        known_until = first  # every target month before it is in the calibration
+        # Before its first use, the adaptive model takes the errors of the forecasts it
+        # would have issued over the last season (windows as issued: their state from the
+        # data up to each origin; the fit's held-out windows saw their own targets in
+        # their season); then, at each origin, the months observed since the previous one.
+        known_until = first - pd.DateOffset(months=SEASON)
         rows = []
         for origin in WEATHER_ORIGINS:
             if adaptive:
-                # The months observed since the last update, as errors of the forecasts
-                # issued in the 12 months before (each from its window as it was when
-                # issued: the errors a user would have seen); steps not observed yet NaN.
-                update = _observed_steps(model, frame, first, known_until, origin)
-                if update is not None:
-                    model.update_intervals(*update)
+                model.update_intervals_from_series(frame[frame.index < origin],
+                                                   since=known_until, series_id="columns")
                 known_until = origin
             windows = model.last_window(frame[frame.index < origin], series_id="columns")
             rows.append(model.predict_quantiles(windows, LEVELS))
         out[method] = (np.stack(rows), fit_seconds + time.perf_counter() - start)
     return out
-
-
-def _observed_steps(model, frame, first, known_from, known_until):
-    """Windows and targets of the forecasts issued after ``first - 12 months`` (so not
-    training windows), oldest first, every location at each month (``windows_per_step_`` a
-    step), with the target months in ``[known_from, known_until)`` and NaN elsewhere; None
-    if there are none."""
-    Xs, ys = [], []
-    issued = pd.date_range(first - pd.DateOffset(months=WEATHER_H - 1), known_until,
-                           freq="MS", inclusive="left")
-    for month in issued:
-        months = pd.date_range(month, periods=WEATHER_H, freq="MS")
-        seen = (months >= known_from) & (months < known_until)
-        if not seen.any():
-            continue
-        target = frame.reindex(months).to_numpy().T
-        target[:, ~seen] = np.nan
-        Xs.append(model.last_window(frame[frame.index < month], series_id="columns"))
-        ys.append(target)
-    return (np.concatenate(Xs), np.concatenate(ys)) if Xs else None
 
 
 def weather_ets(frame):

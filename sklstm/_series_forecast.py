@@ -258,3 +258,47 @@ def check_series_columns(estimator, values, columns):
         f"series has columns {list(columns)} but the forecaster was fitted on "
         f"{list(fitted)} (in this order); {hint}."
     )
+
+
+def issued_windows(estimator, series, since, series_id=None):
+    """The forecasts the model would have issued on ``series`` whose steps reach ``since``:
+    ``(X, y)``, each window as it was at its origin (its state channels from the data up
+    to the origin only) and its observed targets, NaN for steps before ``since`` (counted
+    already) or after the end of the series (not observed yet). Oldest origin first, every
+    series at each origin in the panel's order (how ``update_intervals`` ages errors)."""
+    est = estimator
+    est._check_fitted()
+    panel = is_panel(series, series_id)
+    parts = split_panel(series, series_id) if panel else [(None, series)]
+    length, horizon = est.n_timesteps_in_, est.horizon_
+    target = getattr(est, "_window_target", None) or 0
+    issued = []  # (origin time, series order, window, targets)
+    for order, (key, part) in enumerate(parts):
+        values, index, _ = series_values(part, "series")
+        if values.shape[1] != n_series_features(est):
+            where = "" if key is None else f"series {key!r} of the panel: "
+            raise ValueError(f"{where}series has {values.shape[1]} features; the model was "
+                             f"fitted on {n_series_features(est)}.")
+        index = pd.RangeIndex(len(values)) if index is None else index
+        try:
+            first = int(index.searchsorted(since))
+        except (TypeError, ValueError) as error:
+            raise TypeError(f"since={since!r} cannot be compared with the series' index "
+                            f"({type(index).__name__}): {error}") from None
+        steps = np.arange(horizon)
+        for q in range(max(length - 1, first - horizon), len(values) - 1):
+            positions = q + 1 + steps
+            observed = (positions >= first) & (positions < len(values))
+            if not observed.any():
+                continue
+            y = np.full(horizon, np.nan)
+            y[observed] = values[positions[observed], target]
+            window = input_windows(est, [values[: q + 1]])[0]
+            issued.append((index[q], order, window, y))
+    if not issued:
+        raise ValueError(
+            f"no forecast of the series has a step at or after since={since!r}, or the "
+            f"series are shorter than a window ({length} steps) plus one; pass an earlier "
+            "since or a longer series.")
+    issued.sort(key=lambda row: (row[0], row[1]))
+    return (np.stack([row[2] for row in issued]), np.stack([row[3] for row in issued]))

@@ -639,6 +639,50 @@ class LSTMForecaster(RegressorMixin, BaseRecurrent):
         self.conformal_scores_ = _intervals.update(self, X3, y)
         return self
 
+    def update_intervals_from_series(self, series, since, series_id=None):
+        """:meth:`update_intervals` with the forecasts this model would have issued on
+        ``series``: every forecast with a step observed at or after ``since``, each from its
+        window as it was at its origin (the state channels computed from the data up to the
+        origin only, as :meth:`last_window` computes them then), steps before ``since`` left
+        out as already counted.
+
+        The rolling (adaptive) conformal method in deployment: call it before the first use
+        with ``since`` a season or a horizon back (errors of windows as they are issued
+        rather than the fit's held-out windows, whose state saw their own targets), then at
+        each new origin with ``since`` the previous one. Cost: one window per series and
+        origin, its state recomputed from the series up to the origin.
+
+        Parameters
+        ----------
+        series : pandas Series/DataFrame or array-like
+            The series (or panel, as :func:`sklstm.make_sequences` reads it) with the
+            observed values, oldest first.
+        since : label of the series' time index (or int position without one)
+            The first observed step not yet in the calibration.
+        series_id : "columns", column label or None, default=None
+            As :func:`sklstm.make_sequences`.
+
+        Returns
+        -------
+        self : object
+
+        Examples
+        --------
+        >>> import numpy as np, pandas as pd
+        >>> from sklstm import LSTMForecaster, make_sequences
+        >>> t = pd.date_range("2000-01", periods=120, freq="MS")
+        >>> y = pd.Series(10 + np.sin(np.arange(120) * np.pi / 6), index=t)
+        >>> model = LSTMForecaster(hidden_size=8, max_epochs=3, calibration_fraction=0.2,
+        ...                        calibration_decay=0.98, random_state=0)
+        >>> model = model.fit(*make_sequences(y[:96], 24, horizon=3))
+        >>> n_before = len(model.conformal_scores_)
+        >>> model = model.update_intervals_from_series(y, since="2008-01-01")
+        >>> len(model.conformal_scores_) - n_before  # origins 2007-10 .. 2009-11
+        26
+        """
+        X, y = _series_forecast.issued_windows(self, series, since, series_id)
+        return self.update_intervals(X, y)
+
     def _shaped(self, out):
         return out[:, 0] if self._y_ndim == 1 else out.reshape(len(out), self.horizon_)
 

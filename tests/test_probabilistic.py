@@ -152,6 +152,32 @@ def test_update_intervals_takes_partly_observed_targets():
         model.update_intervals(X[500:510], np.full((10, 3), np.inf))
 
 
+def test_updates_from_a_series_use_each_window_as_it_was_issued():
+    t = pd.date_range("2000-01", periods=96, freq="MS")
+    rng = np.random.default_rng(0)
+    panel = pd.DataFrame({k: 5 + k + np.sin(np.arange(96) * np.pi / 6)
+                          + rng.normal(scale=0.2, size=96) for k in range(3)}, index=t)
+    X, y = make_sequences(panel[:72], window_length=24, horizon=3, series_id="columns")
+    model = LSTMForecaster(hidden_size=4, max_epochs=2, calibration_fraction=0.2,
+                           calibration_decay=0.95, random_state=0).fit(X, y)
+    from sklstm._series_forecast import issued_windows
+
+    Xi, yi = issued_windows(model, panel[:80], "2006-01-01", series_id="columns")
+    # Origins 2005-10 (its third step is 2006-01) .. 2006-07, the 3 series at each.
+    assert Xi.shape == (10 * 3, 24, X.shape[2]) and yi.shape == (30, 3)
+    # Each window is the one last_window gives at its origin: state from the data up to it.
+    at = panel[panel.index <= "2006-02-01"]
+    np.testing.assert_allclose(Xi[12:15], model.last_window(at, series_id="columns"))
+    # Steps before since (counted already) and after the data (unseen yet) are NaN.
+    assert np.isnan(yi[0, :2]).all() and yi[0, 2] == panel.loc["2006-01-01", 0]
+    assert np.isnan(yi[-3:, 1:]).all() and np.isfinite(yi[-3:, 0]).all()
+    n = len(model.conformal_scores_)
+    model.update_intervals_from_series(panel[:80], "2006-01-01", series_id="columns")
+    assert len(model.conformal_scores_) == n + 30
+    with pytest.raises(ValueError, match="no forecast"):
+        model.update_intervals_from_series(panel[:80], "2030-01-01", series_id="columns")
+
+
 def test_a_panels_windows_tell_the_forecaster_how_many_share_a_step():
     t = pd.date_range("2000-01", periods=60, freq="MS")
     panel = pd.DataFrame({k: np.sin(np.arange(60) / 3 + k) + 5 for k in range(3)}, index=t)
