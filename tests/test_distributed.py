@@ -58,6 +58,15 @@ def test_two_workers_train_the_model_one_worker_trains(fits, tmp_path):
                                forecast)
 
 
+def test_the_same_seed_gives_the_same_distributed_fit(fits):
+    data, models = fits
+    again = fit_distributed(LSTMForecaster(**PARAMS), data, 24, horizon=6,
+                            series_id="columns", n_workers=2)
+    assert again.history_["train_loss"].tolist() == models[2].history_["train_loss"].tolist()
+    np.testing.assert_array_equal(again.forecast(data, series_id="columns").to_numpy(),
+                                  models[2].forecast(data, series_id="columns").to_numpy())
+
+
 def test_calibration_windows_are_the_panels_latest_steps_gathered_from_every_worker():
     data = panel()
     model = fit_distributed(LSTMForecaster(calibration_fraction=0.2, **PARAMS), data, 24,
