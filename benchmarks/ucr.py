@@ -67,7 +67,7 @@ def set_names(subset):
         return [n.strip() for n in subset.split(",") if n.strip()]
     out = []
     for name in names:
-        X, _ = load_ucr(name, "train")
+        X, _ = load_ucr(name, "train", length=None)
         if X.shape[0] * X.shape[1] <= QUICK_VALUES:
             out.append(name)
     return out

@@ -382,10 +382,14 @@ def test_ucr_sets_load_with_their_own_split_and_nan_padding():
     assert X.shape == (67, 24) and X_test.shape == (1029, 24)
     assert sorted(set(y)) == [1, 2] and y.dtype.kind == "i"
     # A variable-length set: NaN padding at the end, no column that is padding everywhere.
-    X, _ = load_ucr("PickupGestureWiimoteZ")
+    X, _ = load_ucr("PickupGestureWiimoteZ", length=None)
     lengths = (~np.isnan(X)).sum(axis=1)
     assert lengths.min() < X.shape[1] == lengths.max()
     assert np.isnan(X[lengths.argmin(), lengths.min():]).all()
+    # By default both splits share the width of the set's longest sequence.
+    X, _ = load_ucr("PickupGestureWiimoteZ")
+    X_test, _ = load_ucr("PickupGestureWiimoteZ", "test")
+    assert X.shape[1] == X_test.shape[1] >= lengths.max()
 
 
 def test_ucr_loader_reads_the_archive_layout_and_names_what_is_missing(tmp_path):
@@ -404,3 +408,11 @@ def test_ucr_loader_reads_the_archive_layout_and_names_what_is_missing(tmp_path)
     (folder / "Toy_TEST.tsv").write_text("1\tNaN\tNaN\n")
     with pytest.raises(ValueError, match="at least one value"):
         load_ucr("Toy", "test", path=tmp_path)
+    assert load_ucr("Toy", path=tmp_path)[0].shape == (2, 3)  # an unreadable test: ignored
+    (folder / "Toy_TEST.tsv").write_text("2\t1.0\t2.0\t3.0\t4.0\n")
+    assert load_ucr("Toy", path=tmp_path)[0].shape == (2, 4)  # the set's longest
+    assert np.isnan(load_ucr("Toy", path=tmp_path)[0][:, 3]).all()
+    assert load_ucr("Toy", path=tmp_path, length=None)[0].shape == (2, 3)
+    assert load_ucr("Toy", path=tmp_path, length=6)[0].shape == (2, 6)
+    with pytest.raises(ValueError, match="length=2 is shorter"):
+        load_ucr("Toy", path=tmp_path, length=2)

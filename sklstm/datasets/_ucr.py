@@ -61,7 +61,7 @@ def ucr_sets(path=None):
     return sorted(names)
 
 
-def load_ucr(name, split="train", path=None):
+def load_ucr(name, split="train", path=None, length="set"):
     """Load one split of a UCR set as sklstm's ``(X, y)``: NaN padding for shorter sequences.
 
     Parameters
@@ -74,6 +74,11 @@ def load_ucr(name, split="train", path=None):
         A folder holding ``NAME_TRAIN.tsv``/``NAME_TEST.tsv`` (or .gz), directly or in
         ``NAME/`` as in the unzipped archive. None: $SKLSTM_DATA's ``ucr/``, then
         $SKLSTM_DATA.
+    length : "set", int or None, default="set"
+        Steps per row. "set": the longest sequence of both splits (when the other split's
+        file is there), so that a variable-length set's train and test rows have one width
+        and a classifier fitted on one split takes the other; None: this split's longest
+        sequence; an int: at least that.
 
     Returns
     -------
@@ -90,7 +95,32 @@ def load_ucr(name, split="train", path=None):
     >>> X, y = load_ucr("ItalyPowerDemand")  # doctest: +SKIP
     >>> X.shape, sorted(set(y))  # doctest: +SKIP
     ((67, 24), [1, 2])
+    >>> X_test, y_test = load_ucr("ItalyPowerDemand", "test")  # doctest: +SKIP
     """
+    if length is not None and length != "set" and (
+            isinstance(length, bool) or not isinstance(length, (int, np.integer)) or length < 1):
+        raise ValueError(f"length must be 'set', a positive int or None; got {length!r}.")
+    values, labels = _read(name, split, path)
+    width = values.shape[1]
+    if length == "set":
+        other = _SPLITS[1 - _SPLITS.index(split)]
+        try:
+            width = max(width, _read(name, other, path)[0].shape[1])
+        except (FileNotFoundError, ValueError):  # the other split absent or unreadable
+            pass
+    elif length is not None:
+        if length < width:
+            raise ValueError(f"length={length} is shorter than the longest {split} sequence "
+                             f"of {name} ({width} steps); pass length >= {width} or None.")
+        width = int(length)
+    if width > values.shape[1]:
+        padding = np.full((len(values), width - values.shape[1]), np.nan)
+        values = np.concatenate([values, padding], axis=1)
+    return values, labels
+
+
+def _read(name, split, path):
+    """One split's values (trailing all-padding columns dropped) and labels."""
     if split not in _SPLITS:
         raise ValueError(f"split must be 'train' or 'test'; got {split!r}.")
     if not isinstance(name, str) or not name or any(c in name for c in "/\\"):
