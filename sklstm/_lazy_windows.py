@@ -100,10 +100,13 @@ class LazyWindows(NDArrayOperatorsMixin):
             if not key:
                 return self.materialize()
             head = self[key[0]]
+            if isinstance(head, LazyWindows):
+                head = head.materialize()
             rest = key[1:]
+            # Indexed as a WindowArray: the windows' attributes survive X[rows, ...].
             if isinstance(key[0], numbers.Integral):
-                return np.asarray(head)[rest]
-            return np.asarray(head)[(slice(None),) + rest]
+                return head[rest]
+            return head[(slice(None),) + rest]
         if isinstance(key, slice):
             return self._with_starts(self.starts[key])
         if isinstance(key, numbers.Integral):
@@ -155,7 +158,8 @@ class LazyWindows(NDArrayOperatorsMixin):
         # Any other ndarray attribute (astype, strides, sum, T, ...) answers for the gathered
         # rows: correct for every consumer; the engine's own paths never get here.
         if name.startswith("_") or name in ("values", "starts", "length", "column", "squeeze",
-                                            "offset"):
+                                            "offset") or not hasattr(np.ndarray, name):
+            # Probes for other types (``hasattr(X, "iloc")``) must not gather anything.
             raise AttributeError(name)
         return getattr(self.materialize(), name)
 

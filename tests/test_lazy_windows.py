@@ -44,6 +44,15 @@ def test_lazy_windows_are_the_copied_windows():
     np.testing.assert_array_equal(lazy.y[-3:], eager.y[-3:])
     # numpy operations see the gathered windows.
     assert np.allclose(lazy.X.mean(), eager.X.mean()) and np.allclose(lazy.X * 2, eager.X * 2)
+    # Probes for other types gather nothing; ndarray's methods answer for the windows.
+    calls = []
+    original = LazyWindows.materialize
+    LazyWindows.materialize = lambda self: calls.append(1) or original(self)
+    try:
+        assert not hasattr(lazy.X, "iloc") and not hasattr(lazy.X, "columns") and not calls
+        assert lazy.X.strides == eager.X.copy().strides and calls
+    finally:
+        LazyWindows.materialize = original
     # Pickled with its buffer, not its windows.
     restored = pickle.loads(pickle.dumps(lazy.X))
     np.testing.assert_array_equal(np.asarray(restored), eager.X)
@@ -76,6 +85,17 @@ def test_a_fit_on_lazy_windows_is_the_fit_on_copied_windows():
     np.testing.assert_allclose(lo_a, lo_b) and np.testing.assert_allclose(hi_a, hi_b)
     np.testing.assert_array_equal(np.asarray(a.forecast(panel, series_id="columns")),
                                   np.asarray(b.forecast(panel, series_id="columns")))
+
+
+def test_a_grid_search_with_time_series_splits_takes_lazy_windows():
+    from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
+
+    X, y = make_sequences(monthly_panel(6), 24, horizon=3, series_id="columns", lazy=True)
+    search = GridSearchCV(LSTMForecaster(max_epochs=2, random_state=0),
+                          {"hidden_size": [4, 8]}, cv=TimeSeriesSplit(2), error_score="raise",
+                          scoring="neg_mean_absolute_error").fit(X, y)
+    assert np.isfinite(search.cv_results_["mean_test_score"]).all()
+    assert X[np.arange(5), ...].state_season == X.state_season == 12
 
 
 def test_bad_values_in_lazy_windows_are_named():
