@@ -27,11 +27,6 @@ WEIGHTS = np.linspace(0.0, 1.0, 11)
 DEFAULT_WEIGHT = 0.5
 
 
-def window_mae_scale(scaling, X3):
-    """Each window's mean absolute step change of the target: (n, 1), floored."""
-    return floored(step_change(scaling, X3))
-
-
 def step_change(scaling, X3):
     """Each window's mean absolute step change of the target, (n, 1), before the floor."""
     column = np.asarray(X3[:, :, scaling.target_feature], dtype=np.float64)

@@ -76,11 +76,6 @@ class LazyWindows(NDArrayOperatorsMixin):
         """Bytes the rows would take gathered (as ``ndarray.nbytes``)."""
         return self.size * self.values.itemsize
 
-    @property
-    def memory_bytes(self):
-        """Bytes held: the starts (the shared buffer is counted by :func:`buffer_bytes`)."""
-        return self.starts.nbytes
-
     def __len__(self):
         return len(self.starts)
 
@@ -120,13 +115,10 @@ class LazyWindows(NDArrayOperatorsMixin):
         shape = shape[0] if len(shape) == 1 and isinstance(shape[0], tuple) else shape
         if self.column is not None and len(shape) == 2 and shape[0] in (len(self), -1) \
                 and shape[1] in (self.length, -1):
-            return self._with_unsqueezed()
+            lazy = self._with_starts(self.starts)
+            lazy.squeeze = False
+            return lazy
         return self.materialize().reshape(shape)
-
-    def _with_unsqueezed(self):
-        lazy = self._with_starts(self.starts)
-        lazy.squeeze = False
-        return lazy
 
     # -- gathering ------------------------------------------------------------------------
     def _gather(self, starts):
@@ -207,8 +199,9 @@ def buffer_bytes(*arrays):
     seen, total = set(), 0
     for a in arrays:
         if isinstance(a, LazyWindows):
-            if id(a.values.base if a.values.base is not None else a.values) not in seen:
-                seen.add(id(a.values.base if a.values.base is not None else a.values))
+            buffer = a.values if a.values.base is None else a.values.base
+            if id(buffer) not in seen:
+                seen.add(id(buffer))
                 total += a.values.nbytes
             total += a.starts.nbytes
         else:

@@ -353,11 +353,17 @@ def validate_forecast_targets(estimator, y, n_samples, allow_nan=False):
     y = to_numpy_input(y)
     if is_lazy(y):
         _check_lazy(y, "y", allow_nan, True, ndim=(1, 2))
-        if y.shape[0] != n_samples:
-            raise ValueError(f"X and y hold different numbers of samples: X has {n_samples}, "
-                             f"y has {y.shape[0]} (shape {y.shape}). Cut both with "
-                             "make_sequences.")
-        return y
+    else:
+        y = _validated_targets(estimator, y, allow_nan)
+    if y.shape[0] != n_samples:
+        raise ValueError(
+            f"X and y hold different numbers of samples: X has {n_samples}, y has "
+            f"{y.shape[0]} (shape {y.shape}). Cut both with make_sequences."
+        )
+    return y
+
+
+def _validated_targets(estimator, y, allow_nan):
     dtypes = list(y.dtypes) if isinstance(y, pd.DataFrame) else [
         getattr(y, "dtype", None) or np.asarray(y).dtype]
     if not all(pd.api.types.is_numeric_dtype(t) for t in dtypes):
@@ -381,11 +387,6 @@ def validate_forecast_targets(estimator, y, n_samples, allow_nan=False):
     if y.ndim not in (1, 2) or (y.ndim == 2 and y.shape[1] == 0):
         raise ValueError(
             f"y must have shape (n_samples,) or (n_samples, horizon); got {y.shape}."
-        )
-    if y.shape[0] != n_samples:
-        raise ValueError(
-            f"X and y hold different numbers of samples: X has {n_samples}, y has "
-            f"{y.shape[0]} (shape {y.shape}). Cut both with make_sequences."
         )
     check_float32_range(y, "y")
     return y

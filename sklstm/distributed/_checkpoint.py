@@ -17,12 +17,11 @@ def checkpoint_path(checkpoint):
     return path
 
 
-def resume_state(estimator, context):
-    """The checkpoint to resume from (None: none yet). Checked against the fit once the
-    network is built (:func:`sklstm._netbuild.restore_training_state`)."""
+def resume_state(path):
+    """The checkpoint at ``path`` to resume from (None: none yet). Checked against the fit
+    once the network is built (:func:`sklstm._netbuild.restore_training_state`)."""
     import torch
 
-    path = context.checkpoint_path
     if not os.path.exists(path):
         return None
     return torch.load(path, map_location="cpu", weights_only=True)

@@ -160,7 +160,7 @@ def _worker_fit(estimator, shard, spec, rank, n_workers):
     context = WorkerContext(rank, n_workers, times, sum(c for c, _ in counts), cpu_group)
     if spec.get("checkpoint") is not None:
         context.checkpoint_path = spec["checkpoint"]
-        context.resume_state = resume_state(estimator, context)
+        context.resume_state = resume_state(context.checkpoint_path)
     device = estimator.device
     if str(device) == "cuda":  # each local worker its own GPU, "cuda" again afterwards
         import torch
