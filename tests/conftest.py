@@ -30,6 +30,17 @@ requires_cuda = pytest.mark.skipif(
 )
 
 
+def run_fresh_python(code):
+    """Run ``code`` in a new interpreter (nothing imported yet); fail with its stderr if it
+    fails. Returns the completed process (its stdout)."""
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    return result
+
+
 @pytest.fixture(autouse=True)
 def _seed():
     np.random.seed(0)

@@ -4,8 +4,6 @@ sktime's ``check_estimator`` runs its conformance tests on every parameter set o
 ``get_test_params``; no test is excluded here.
 """
 
-import subprocess
-import sys
 import warnings
 
 import numpy as np
@@ -20,6 +18,8 @@ from sktime.utils.estimator_checks import check_estimator  # noqa: E402
 from sklstm import LSTMForecaster as CoreLSTMForecaster  # noqa: E402
 from sklstm.sktime import GRUForecaster, LSTMForecaster, SequenceClassifier  # noqa: E402
 from sklstm.sktime._classifier import to_time_major  # noqa: E402
+
+from .conftest import run_fresh_python  # noqa: E402
 
 ADAPTERS = [LSTMForecaster, GRUForecaster, SequenceClassifier]
 
@@ -51,9 +51,7 @@ def test_import_sklstm_does_not_import_sktime():
         "    raise SystemExit('sklstm.sktime imported without sktime')\n"
         "print('ok')\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "ok"
+    assert run_fresh_python(code).stdout.strip() == "ok"
 
 
 def _sine(n=160, start=0, level=0.0, name="y"):

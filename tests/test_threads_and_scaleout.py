@@ -9,6 +9,8 @@ from skorch.callbacks import Callback
 
 from sklstm import LSTMForecaster, SequenceClassifier, SequenceWindower, make_sequences
 
+from .conftest import run_fresh_python
+
 
 class RecordThreads(Callback):
     """Writes torch's thread count at every epoch into the history."""
@@ -129,9 +131,6 @@ def test_loky_search_equals_the_sequential_one(sequential_scores):
 
 def test_import_leaves_dask_distributed_alone_and_registers_when_it_comes():
     pytest.importorskip("distributed", reason="needs dask.distributed (dev extra)")
-    import subprocess
-    import sys
-
     code = (
         "import sys, numpy as np, pandas as pd\n"
         "import sklstm\n"
@@ -143,5 +142,4 @@ def test_import_leaves_dask_distributed_alone_and_registers_when_it_comes():
         "Z = deserialize(*serialize(X))\n"
         "assert type(Z).__name__ == 'WindowArray' and Z.state_season == 12, type(Z)\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
+    run_fresh_python(code)
