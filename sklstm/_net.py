@@ -10,6 +10,8 @@ the strided view when the windows are too large to materialise), and ``train_spl
 :class:`LatestSplit` (the latest rows validate).
 """
 
+import contextlib
+
 import numpy as np
 import torch
 from skorch import NeuralNet
@@ -51,6 +53,29 @@ def to_device_tensor(array, device, dtype=torch.float32):
         # torch cannot share read-only memory (windows of make_sequences are read-only).
         array = array.copy()
     return torch.from_numpy(array).to(device=device, dtype=dtype)
+
+
+# The estimators' ``precision``: the autocast dtype of the forward passes (None: float32).
+AUTOCAST_DTYPES = {"float32": None, "bfloat16": torch.bfloat16}
+
+
+def autocast(net):
+    """The mixed-precision context of ``net.precision`` on the net's device (a no-op for
+    float32)."""
+    dtype = AUTOCAST_DTYPES[getattr(net, "precision", "float32")]
+    if dtype is None:
+        return contextlib.nullcontext()
+    return torch.autocast(torch.device(net.device).type, dtype=dtype)
+
+
+def _float32(output):
+    # Losses, calibration and the user's predictions are computed in float32 whatever the
+    # module's forward ran in.
+    if isinstance(output, torch.Tensor):
+        return output.float() if output.is_floating_point() else output
+    if isinstance(output, tuple):
+        return tuple(_float32(o) for o in output)
+    return output
 
 
 class SequenceData(torch.utils.data.Dataset):
@@ -209,6 +234,31 @@ class SequenceNet(NeuralNet):
     fit (and whatever called it); the estimator restores its previous state. Early stopping
     ends training with :class:`StopTraining` instead.
     """
+
+    # Set by _netbuild from the estimator's ``precision`` (not a skorch parameter).
+    precision = "float32"
+
+    # skorch pickles these attributes' tensors so that they load on another device (a CUDA
+    # model on a machine without one). The callbacks hold tensors too (the best weights, the
+    # schedule's optimizer), so they go with them, in the same stream: the schedule then
+    # still steps the net's own optimizer after unpickling.
+    cuda_dependent_attributes_ = NeuralNet.cuda_dependent_attributes_ + [
+        "callbacks", "_listeners_cache"]
+
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        # skorch leaves a torch.device here when the saved device is missing on this machine
+        # (a CUDA model unpickled on a CPU one); sklstm reads the device as a string.
+        self.device = str(self.device)
+
+    def infer(self, x, **fit_params):
+        # Training, validation and the best-weights pass all call infer: under autocast for
+        # mixed precision; the loss then sees float32 outputs.
+        if self.precision == "float32":
+            return super().infer(x, **fit_params)
+        with autocast(self):
+            output = super().infer(x, **fit_params)
+        return _float32(output)
 
     def _set_training(self, training=True):
         # skorch sets the mode before every batch, and module.train() walks every submodule

@@ -265,7 +265,7 @@ def checkpoint_fingerprint(estimator, context):
 def _net(estimator, device, train_split, callbacks, batch_size):
     est = estimator
     criterion, criterion_params = est._criterion()
-    return SequenceNet(
+    net = SequenceNet(
         module=est._module_class(),
         criterion=criterion,
         optimizer=optimizer_class(est),
@@ -289,6 +289,8 @@ def _net(estimator, device, train_split, callbacks, batch_size):
         **{f"module__{k}": v for k, v in est._module_params().items()},
         **{f"iterator_train__{k}": v for k, v in train_iterator_params(est).items()},
     )
+    net.precision = est.precision
+    return net
 
 
 def build_net(estimator, device, n_samples, epochs=None):
@@ -331,6 +333,7 @@ def refresh_net(estimator, net, n_samples, epochs=None):
     est = estimator
     net.max_epochs, net.batch_size = est.max_epochs, est._batch_size(n_samples)
     net.verbose = skorch_verbose(est.verbose)
+    net.precision = est.precision
     criterion, criterion_params = est._criterion()
     if criterion_signature(criterion, criterion_params) != est._criterion_used:
         for key in [k for k in vars(net) if k.startswith("criterion__")]:

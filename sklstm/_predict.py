@@ -8,7 +8,7 @@ import numpy as np
 import torch
 
 from ._lazy_windows import dense
-from ._net import EVAL_BATCH_ELEMENTS, step_width, to_device_tensor
+from ._net import EVAL_BATCH_ELEMENTS, autocast, step_width, to_device_tensor
 
 # Predictions run on whole blocks of this many rows (padded with zeros): see ``forward``.
 PREDICT_ROW_BLOCK = 16
@@ -44,6 +44,7 @@ def forward(net, scaling, X3, lengths=None, view=None):
                 xb = torch.cat([xb, xb.new_zeros((extra,) + xb.shape[1:])])
                 if lb is not None:
                     lb = torch.cat([lb, lb.new_full((extra,), xb.shape[1])])
-            out = module(xb) if lb is None else module(xb, lengths=lb)
+            with autocast(net):
+                out = module(xb) if lb is None else module(xb, lengths=lb)
             outputs.append(out[:rows].float().cpu().numpy())
     return np.concatenate(outputs, axis=0).astype(np.float64)

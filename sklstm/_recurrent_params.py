@@ -116,6 +116,13 @@ RUNTIME = ParamSet(
           training parameters (lr, max_epochs, batch_size, early stopping, optimizer); a
           change of the network's structure (sizes, cell, architecture, scaling) is
           refused."""),
+    Param("precision", "float32", [StrOptions({"float32", "bfloat16"})],
+          '{"float32", "bfloat16"}',
+          """"bfloat16": mixed precision, the forward passes of training, validation and
+          prediction run under ``torch.autocast`` in bfloat16 (weights, gradients, the loss
+          and the optimizer stay float32); for CUDA devices with bfloat16 support (Ampere
+          and later), where large networks gain from it (docs/benchmarks.md, section 7). On
+          the CPU it runs but is slower than float32. "float32": no autocast."""),
     Param("compile", False, ["boolean"], "bool",
           "Run the module through ``torch.compile`` (pays off for large models on GPU)."),
     Param("torch_threads", "auto", [_positive_int, StrOptions({"auto"}), None],

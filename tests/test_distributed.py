@@ -137,6 +137,27 @@ def _failing_loader(rank, n_workers):
     return data[data.columns[rank::n_workers]]
 
 
+def test_the_fitted_model_pickles_without_the_workers_process_group(fits):
+    # With nccl (CUDA) the worker holds a gloo group for host values; the fitted model's
+    # callbacks keep the worker's context, so pickling it (to return it to the driver)
+    # must leave the group behind: a process group cannot be pickled.
+    import pickle
+    import threading
+
+    from sklstm.distributed._context import WorkerContext
+
+    context = WorkerContext(0, 2, np.arange(1000), 2000, cpu_group=threading.Lock())
+    context.resume_state = {"history": [{"epoch": 1}]}
+    copy = pickle.loads(pickle.dumps(context))
+    assert copy.cpu_group is None and copy.resume_state is None and copy.origins.size == 0
+    assert (copy.rank, copy.world_size, copy.n_windows) == (0, 2, 2000)
+    assert context.cpu_group is not None and context.origins.size == 1000  # untouched
+    data, models = fits
+    again = pickle.loads(pickle.dumps(models[2]))
+    np.testing.assert_array_equal(again.forecast(data, series_id="columns"),
+                                  models[2].forecast(data, series_id="columns"))
+
+
 def test_a_worker_error_is_reported_by_the_driver():
     with pytest.raises(DistributedFitError, match="shard's file is missing"):
         fit_distributed(LSTMForecaster(**PARAMS), _failing_loader, 24, horizon=6,

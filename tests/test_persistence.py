@@ -167,6 +167,42 @@ def test_a_cuda_trained_model_loads_on_a_machine_without_cuda(tmp_path, forecast
     assert sklstm.load(path, device="cpu").device == "cpu"
 
 
+def test_pickle_maps_every_tensor_to_the_loading_device(forecaster):
+    # skorch pickles the module's, optimizer's and criterion's tensors in a block it loads
+    # onto the device at hand (a CUDA model unpickles on a machine without one). A tensor
+    # pickled outside it (the best weights, the schedule's optimizer, both held by
+    # callbacks) would demand CUDA when loaded: none may be.
+    outside = []
+
+    class Spy(pickle.Pickler):
+        def reducer_override(self, obj):
+            if isinstance(obj, torch.Tensor):
+                outside.append(tuple(obj.shape))
+            return NotImplemented
+
+    Spy(io.BytesIO()).dump(forecaster)
+    assert outside == []
+    loaded = pickle.loads(pickle.dumps(forecaster))
+    schedules = [cb.lr_scheduler_ for _, cb in loaded.net_.callbacks_
+                 if getattr(cb, "lr_scheduler_", None) is not None]
+    # The schedule still steps the net's own optimizer, not a copy of it.
+    assert schedules and all(s.optimizer is loaded.net_.optimizer_ for s in schedules)
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="needs a machine without CUDA")
+def test_a_model_pickled_on_cuda_predicts_and_trains_on_on_a_machine_without_it():
+    X, y = make_sequences(_series(), window_length=12, horizon=3)
+    model = LSTMForecaster(hidden_size=8, max_epochs=3, random_state=0).fit(X, y)
+    expected = model.predict(X)
+    model.net_.device = "cuda"  # what a net trained on a GPU carries into its pickle
+    with pytest.warns(UserWarning, match="not available"):
+        loaded = pickle.loads(pickle.dumps(model))
+    assert loaded.net_.device == "cpu"
+    np.testing.assert_array_equal(loaded.predict(X), expected)
+    loaded.partial_fit(X, y)  # training goes on, on the CPU
+    assert len(loaded.history_) == 4 and loaded.net_.device == "cpu"
+
+
 def test_parameters_that_are_objects_cannot_be_saved_and_say_so(tmp_path):
     from skorch.callbacks import EpochTimer
 

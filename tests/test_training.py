@@ -298,3 +298,47 @@ def test_samples_per_epoch_sets_the_batches_an_epoch_takes():
     whole = LSTMForecaster(hidden_size=4, max_epochs=1, batch_size=16, samples_per_epoch=None,
                            early_stopping=False, random_state=0).fit(X, y)
     assert whole.history_["train_batch_count"].tolist() == [-(-len(X) // 16)]
+
+
+def _output_dtypes(model):
+    """The dtypes the module's linear and recurrent layers produce (hooks on the module)."""
+    seen = set()
+
+    def record(module, inputs, output):
+        seen.add((output[0] if isinstance(output, tuple) else output).dtype)
+
+    for module in model.net_.module_.modules():
+        if isinstance(module, (torch.nn.Linear, torch.nn.LSTM, torch.nn.GRU, torch.nn.Conv1d)):
+            module.register_forward_hook(record)
+    return seen
+
+
+def test_bfloat16_precision_runs_the_forward_passes_in_bfloat16_and_keeps_float32_weights():
+    series = np.sin(np.arange(1200) / 5) + 0.05 * np.cos(np.arange(1200))
+    X, Y = make_sequences(series, 12, horizon=3)
+    params = dict(hidden_size=16, max_epochs=20, lr=0.01, random_state=0)
+    full = LSTMForecaster(**params).fit(X, Y)
+    mixed = LSTMForecaster(precision="bfloat16", **params).fit(X, Y)
+    assert all(p.dtype == torch.float32 for p in mixed.net_.module_.parameters())
+    assert np.isfinite(mixed.history_["train_loss"]).all()
+    seen = _output_dtypes(mixed)
+    pred = mixed.predict(X)
+    assert seen == {torch.bfloat16} and pred.dtype == np.float64
+    full_seen = _output_dtypes(full)
+    full_pred = full.predict(X)
+    assert full_seen == {torch.float32}
+    # bfloat16 keeps 8 bits of mantissa: the fit is as good, not identical.
+    mse_full, mse_mixed = np.mean((full_pred - Y) ** 2), np.mean((pred - Y) ** 2)
+    assert mse_mixed < 0.01 * np.var(Y) and mse_full < 0.01 * np.var(Y)
+    assert not np.allclose(pred, full_pred, rtol=1e-6, atol=0)
+
+
+def test_precision_is_validated_and_a_classifier_trains_in_bfloat16():
+    X, y = pattern_anywhere(n=120, length=20)
+    with pytest.raises(ValueError, match="precision"):
+        SequenceClassifier(precision="float16").fit(X, y)
+    clf = SequenceClassifier(precision="bfloat16", max_epochs=5, random_state=0).fit(X, y)
+    seen = _output_dtypes(clf)
+    proba = clf.predict_proba(X)
+    assert seen == {torch.bfloat16}
+    assert proba.dtype == np.float64 and np.allclose(proba.sum(axis=1), 1)

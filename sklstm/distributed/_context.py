@@ -67,6 +67,14 @@ class WorkerContext:
         self.checkpoint_path = None
         self.resume_state = None
 
+    def __getstate__(self):
+        # The fitted estimator keeps its training callbacks, and they this context: a process
+        # group means nothing outside the worker (and nccl's cannot be pickled), nor do the
+        # windows' times or a checkpoint's state.
+        state = dict(self.__dict__, cpu_group=None, resume_state=None)
+        state["origins"] = self.origins[:0]
+        return state
+
     @property
     def is_driver(self):
         return self.rank == 0
