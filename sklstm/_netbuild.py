@@ -14,12 +14,13 @@ The estimator supplies ``_module_class()``, ``_module_params()``, ``_criterion()
 import inspect
 
 import torch
-from skorch.callbacks import Callback, GradientNormClipping, LRScheduler
+from skorch.callbacks import Callback, LRScheduler
 
 from ._callbacks import (
     BestTrainingWeights,
     EpochProgress,
     FiniteLossGuard,
+    GradientClipping,
     LatestEarlyStopping,
     OneCycleSchedule,
     TimeBudget,
@@ -179,7 +180,7 @@ def split_and_callbacks(estimator, n_samples, epochs=None):
         callbacks.append(("progress", EpochProgress()))
     if est.clip_grad_norm is not None:
         callbacks.append(
-            ("clip_grad_norm", GradientNormClipping(gradient_clip_value=est.clip_grad_norm))
+            ("clip_grad_norm", GradientClipping(est.clip_grad_norm))
         )
     early = early_stopping_on(est.early_stopping, n_samples, est.AUTO_EARLY_STOPPING)
     n_valid, batch_size, per_pass = training_plan(est, n_samples, early)

@@ -8,7 +8,8 @@ import numpy as np
 import torch
 
 from ._lazy_windows import dense
-from ._net import EVAL_BATCH_ELEMENTS, autocast, step_width, to_device_tensor
+from ._net import (EVAL_BATCH_ELEMENTS, autocast, compact_recurrent_weights, step_width,
+                   to_device_tensor)
 
 # Predictions run on whole blocks of this many rows (padded with zeros): see ``forward``.
 PREDICT_ROW_BLOCK = 16
@@ -23,6 +24,7 @@ def forward(net, scaling, X3, lengths=None, view=None):
     """
     module, device = net.module_, net.device
     module.eval()
+    compact_recurrent_weights(module)
     n = X3.shape[0]
     width = step_width(module, int(np.prod(X3.shape[2:])))
     size = max(PREDICT_ROW_BLOCK, EVAL_BATCH_ELEMENTS // max(1, X3.shape[1] * width))

@@ -80,3 +80,16 @@ def test_bfloat16_mixed_precision_on_cuda_trains_as_well_as_float32():
                              max_epochs=60, device="cuda", random_state=0)
     Xc, yc = make_car_sequences(n_samples=400, seq_len=8, random_state=0)
     assert clf.fit(Xc, yc).score(Xc, yc) > 0.9
+
+
+def test_a_copied_or_unpickled_cuda_model_runs_without_cudnn_weight_warnings():
+    import copy
+    import pickle
+    import warnings
+
+    model = LSTMForecaster(hidden_size=8, max_epochs=2, device="cuda", random_state=0).fit(X, Y)
+    for other in (copy.deepcopy(model), pickle.loads(pickle.dumps(model))):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # "RNN module weights are not part of single ..."
+            other.predict(X)
+            other.set_params(warm_start=True, max_epochs=1).fit(X, Y)

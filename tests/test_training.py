@@ -78,6 +78,26 @@ def test_gradient_clipping_bounds_the_step():
     assert moved(models[None]) > 10 * moved(models[0.01])
 
 
+@pytest.mark.parametrize("scale", [1e-3, 1.0, 1e3])
+def test_fused_gradient_clipping_matches_torchs_clip_grad_norm(scale):
+    from sklstm._callbacks import GradientClipping
+
+    torch.manual_seed(0)
+    shapes = [(64, 1), (64, 16), (64,), (1, 16), (1,)]
+    grads = [torch.randn(s) * scale for s in shapes]
+    ours = [torch.nn.Parameter(torch.zeros(s)) for s in shapes]
+    theirs = [torch.nn.Parameter(torch.zeros(s)) for s in shapes]
+    for g, a, b in zip(grads, ours, theirs):
+        a.grad, b.grad = g.clone(), g.clone()
+    unused = torch.nn.Parameter(torch.zeros(3))  # no gradient: skipped, as torch does
+    GradientClipping(1.0).on_grad_computed(
+        None, named_parameters=[(str(i), p) for i, p in enumerate(ours + [unused])])
+    torch.nn.utils.clip_grad_norm_(theirs, 1.0)
+    for a, b in zip(ours, theirs):
+        torch.testing.assert_close(a.grad, b.grad, rtol=1e-6, atol=0)
+    assert unused.grad is None
+
+
 def test_the_plateau_schedule_lowers_the_learning_rate():
     X, y = make_sequences(np.random.default_rng(0).normal(size=400), window_length=8)
     model = LSTMForecaster(hidden_size=8, max_epochs=40, lr=0.01, patience=3,
