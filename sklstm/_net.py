@@ -11,6 +11,7 @@ the strided view when the windows are too large to materialise), and ``train_spl
 """
 
 import contextlib
+import copy
 
 import numpy as np
 import torch
@@ -256,6 +257,16 @@ class SequenceNet(NeuralNet):
     # still steps the net's own optimizer after unpickling.
     cuda_dependent_attributes_ = NeuralNet.cuda_dependent_attributes_ + [
         "callbacks", "_listeners_cache"]
+
+    def __deepcopy__(self, memo):
+        # A copy in memory (the state a refit restores when interrupted) copies the
+        # attributes themselves: skorch's pickling route would refuse callbacks that can
+        # be copied but not pickled (a class defined in a function), and it is slower.
+        copied = type(self).__new__(type(self))
+        memo[id(self)] = copied
+        for name, value in self.__dict__.items():
+            copied.__dict__[name] = copy.deepcopy(value, memo)
+        return copied
 
     def __setstate__(self, state):
         super().__setstate__(state)
