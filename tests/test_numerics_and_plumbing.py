@@ -46,6 +46,17 @@ def test_values_beyond_float32_are_refused_naming_the_argument(where):
         LSTMForecaster(max_epochs=1).fit(X, y)
 
 
+def test_the_float32_range_check_reads_the_largest_magnitude_whatever_its_sign():
+    from sklstm._validation import check_float32_range
+
+    values = np.array([[1.0, np.nan], [-4e38, 2.0]])
+    with pytest.raises(ValueError, match="values up to 4e\\+38"):
+        check_float32_range(values, "X")
+    check_float32_range(np.full((3, 2), np.nan), "X")  # nothing but NaN: nothing too large
+    check_float32_range(np.array([[-3e38, np.nan, 3e38]]), "X")  # within float32's range
+    check_float32_range(np.empty((0, 3)), "X")
+
+
 def test_a_diverging_fit_stops_with_a_clear_error_and_no_model():
     X, y = make_sequences(SINE[:300], window_length=5)
     model = LSTMForecaster(max_epochs=5, lr=1e12, optimizer="sgd", scale_target=False)
