@@ -47,7 +47,7 @@ def test_values_beyond_float32_are_refused_naming_the_argument(where):
 
 
 def test_the_float32_range_check_reads_the_largest_magnitude_whatever_its_sign():
-    from sklstm._validation import check_float32_range
+    from sklstm._value_checks import check_float32_range
 
     values = np.array([[1.0, np.nan], [-4e38, 2.0]])
     with pytest.raises(ValueError, match="values up to 4e\\+38"):

@@ -28,7 +28,7 @@ import numpy as np
 import torch
 
 from .._lazy_windows import covered_blocks, is_lazy, take_rows
-from .._validation import covering_views
+from .._value_checks import covering_views
 
 # Rows scaled at a time: bounds the float64 temporaries of large inputs.
 _CHUNK_ELEMENTS = 2**22
