@@ -160,8 +160,7 @@ class BestTrainingWeights(Callback):
         module.eval()
         with torch.inference_mode():
             for Xb, yb in net.get_iterator(dataset, training=False):
-                out = module(**Xb) if isinstance(Xb, dict) else module(Xb)
-                loss = net.criterion_(out, yb)
+                loss = net.criterion_(net.infer(Xb), yb)
                 total += float(loss) * len(yb)
                 count += len(yb)
         module.train(was_training)

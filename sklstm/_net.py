@@ -63,7 +63,7 @@ AUTOCAST_DTYPES = {"float32": None, "bfloat16": torch.bfloat16}
 def autocast(net):
     """The mixed-precision context of ``net.precision`` on the net's device (a no-op for
     float32)."""
-    dtype = AUTOCAST_DTYPES[getattr(net, "precision", "float32")]
+    dtype = AUTOCAST_DTYPES[net.precision]
     if dtype is None:
         return contextlib.nullcontext()
     return torch.autocast(torch.device(net.device).type, dtype=dtype)
@@ -79,16 +79,6 @@ def compact_recurrent_weights(module):
     for layer in module.modules():
         if isinstance(layer, torch.nn.RNNBase):
             layer.flatten_parameters()
-
-
-def _float32(output):
-    # Losses, calibration and the user's predictions are computed in float32 whatever the
-    # module's forward ran in.
-    if isinstance(output, torch.Tensor):
-        return output.float() if output.is_floating_point() else output
-    if isinstance(output, tuple):
-        return tuple(_float32(o) for o in output)
-    return output
 
 
 class SequenceData(torch.utils.data.Dataset):
@@ -276,12 +266,11 @@ class SequenceNet(NeuralNet):
 
     def infer(self, x, **fit_params):
         # Training, validation and the best-weights pass all call infer: under autocast for
-        # mixed precision; the loss then sees float32 outputs.
-        if self.precision == "float32":
-            return super().infer(x, **fit_params)
+        # mixed precision. Losses are computed in float32 whatever the forward ran in
+        # (``float()`` returns a float32 output itself).
         with autocast(self):
             output = super().infer(x, **fit_params)
-        return _float32(output)
+        return output.float()
 
     def _set_training(self, training=True):
         # skorch sets the mode before every batch, and module.train() walks every submodule
