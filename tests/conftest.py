@@ -45,3 +45,17 @@ def run_fresh_python(code):
 def _seed():
     np.random.seed(0)
     torch.manual_seed(0)
+
+
+def output_dtypes(model):
+    """The set, filled by every later forward pass, of the dtypes the module's linear,
+    convolutional and recurrent layers produce (hooks on the module)."""
+    seen = set()
+
+    def record(module, inputs, output):
+        seen.add((output[0] if isinstance(output, tuple) else output).dtype)
+
+    for module in model.net_.module_.modules():
+        if isinstance(module, (torch.nn.Linear, torch.nn.LSTM, torch.nn.GRU, torch.nn.Conv1d)):
+            module.register_forward_hook(record)
+    return seen

@@ -9,7 +9,7 @@ from sklstm import LSTMForecaster, SequenceClassifier, make_sequences, pad_seque
 from sklstm import _net
 from sklstm.datasets import make_car_sequences
 
-from .conftest import requires_cuda
+from .conftest import output_dtypes, requires_cuda
 
 pytestmark = [pytest.mark.gpu, requires_cuda]
 
@@ -66,11 +66,7 @@ def test_bfloat16_mixed_precision_on_cuda_trains_as_well_as_float32():
     params = dict(hidden_size=32, max_epochs=30, lr=0.01, device="cuda", random_state=0)
     full = LSTMForecaster(**params).fit(X, Y)
     mixed = LSTMForecaster(precision="bfloat16", **params).fit(X, Y)
-    seen = set()
-    for module in mixed.net_.module_.modules():
-        if isinstance(module, (torch.nn.Linear, torch.nn.LSTM)):
-            module.register_forward_hook(
-                lambda m, i, o: seen.add((o[0] if isinstance(o, tuple) else o).dtype))
+    seen = output_dtypes(mixed)
     pred = mixed.predict(X)
     assert torch.bfloat16 in seen
     assert all(p.dtype == torch.float32 for p in mixed.net_.module_.parameters())

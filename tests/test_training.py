@@ -6,6 +6,8 @@ import torch
 
 from sklstm import LSTMForecaster, SequenceClassifier, make_sequences
 
+from .conftest import output_dtypes
+
 
 def pattern_anywhere(n=240, length=40, seed=0):
     """Class 1: a bump (rise then fall) somewhere; class 0: a step of the same height."""
@@ -320,19 +322,6 @@ def test_samples_per_epoch_sets_the_batches_an_epoch_takes():
     assert whole.history_["train_batch_count"].tolist() == [-(-len(X) // 16)]
 
 
-def _output_dtypes(model):
-    """The dtypes the module's linear and recurrent layers produce (hooks on the module)."""
-    seen = set()
-
-    def record(module, inputs, output):
-        seen.add((output[0] if isinstance(output, tuple) else output).dtype)
-
-    for module in model.net_.module_.modules():
-        if isinstance(module, (torch.nn.Linear, torch.nn.LSTM, torch.nn.GRU, torch.nn.Conv1d)):
-            module.register_forward_hook(record)
-    return seen
-
-
 def test_bfloat16_precision_runs_the_forward_passes_in_bfloat16_and_keeps_float32_weights():
     series = np.sin(np.arange(1200) / 5) + 0.05 * np.cos(np.arange(1200))
     X, Y = make_sequences(series, 12, horizon=3)
@@ -341,10 +330,10 @@ def test_bfloat16_precision_runs_the_forward_passes_in_bfloat16_and_keeps_float3
     mixed = LSTMForecaster(precision="bfloat16", **params).fit(X, Y)
     assert all(p.dtype == torch.float32 for p in mixed.net_.module_.parameters())
     assert np.isfinite(mixed.history_["train_loss"]).all()
-    seen = _output_dtypes(mixed)
+    seen = output_dtypes(mixed)
     pred = mixed.predict(X)
     assert seen == {torch.bfloat16} and pred.dtype == np.float64
-    full_seen = _output_dtypes(full)
+    full_seen = output_dtypes(full)
     full_pred = full.predict(X)
     assert full_seen == {torch.float32}
     # bfloat16 keeps 8 bits of mantissa: the fit is as good, not identical.
@@ -358,7 +347,7 @@ def test_precision_is_validated_and_a_classifier_trains_in_bfloat16():
     with pytest.raises(ValueError, match="precision"):
         SequenceClassifier(precision="float16").fit(X, y)
     clf = SequenceClassifier(precision="bfloat16", max_epochs=5, random_state=0).fit(X, y)
-    seen = _output_dtypes(clf)
+    seen = output_dtypes(clf)
     proba = clf.predict_proba(X)
     assert seen == {torch.bfloat16}
     assert proba.dtype == np.float64 and np.allclose(proba.sum(axis=1), 1)
