@@ -165,12 +165,26 @@ def sktime_global(comp, seed):
     return sktime_door(comp, seed, scaling="global")
 
 
+# The training defaults of 0.3 (a constant rate of 1e-3 halved on plateaus, up to 100
+# epochs): issue 28's faster defaults are measured against them.
+TRAINING_0_3 = dict(lr=1e-3, lr_schedule="plateau", max_epochs=100)
+
+
+def core_0_3(comp, seed):
+    return core(comp, seed, **TRAINING_0_3)
+
+
+def sktime_0_3(comp, seed):
+    return sktime_door(comp, seed, **TRAINING_0_3)
+
+
 METHODS = {"naive": naive, "snaive": snaive, "ets": _statsforecast("ets"),
            "theta": _statsforecast("theta"), "arima": _statsforecast("arima"),
            "core": core, "core-seasonal": core_seasonal, "core-window": core_window_scaling,
            "sktime": sktime_door,
-           "sktime-global": sktime_global}
-SEEDED = {"core", "core-seasonal", "core-window", "sktime", "sktime-global"}
+           "sktime-global": sktime_global, "core-0.3": core_0_3, "sktime-0.3": sktime_0_3}
+SEEDED = {"core", "core-seasonal", "core-window", "sktime", "sktime-global", "core-0.3",
+          "sktime-0.3"}
 
 
 # -- metrics ------------------------------------------------------------------------------------

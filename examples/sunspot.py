@@ -51,10 +51,12 @@ def baselines(train, test, window_length=10, ridge_window=30):
     return rows, y_test
 
 
-def run(train, test, window_length=10, max_epochs=100, random_state=0, **params):
+def run(train, test, window_length=10, max_epochs=None, random_state=0, **params):
     X_train, y_train = make_sequences(train, window_length)
     X_test, y_test = make_sequences(test, window_length)
-    model = LSTMForecaster(max_epochs=max_epochs, random_state=random_state, **params)
+    # max_epochs None: the forecaster's default (one learning-rate cycle of 30 epochs).
+    epochs = {} if max_epochs is None else {"max_epochs": max_epochs}
+    model = LSTMForecaster(random_state=random_state, **epochs, **params)
     start = time.perf_counter()
     model.fit(X_train, y_train)
     seconds = time.perf_counter() - start
@@ -63,13 +65,14 @@ def run(train, test, window_length=10, max_epochs=100, random_state=0, **params)
 
 
 def grid_search(train, test, windows=(10, 30), cells=("lstm", "gru"), n_splits=3,
-                max_epochs=100, random_state=0):
+                max_epochs=None, random_state=0):
     """Tune window length and cell type with TimeSeriesSplit; score the best on the test set."""
     longest = max(windows)
     X, y = make_sequences(train, longest)
     pipe = make_pipeline(
         SequenceWindower(window_length=longest),
-        LSTMForecaster(max_epochs=max_epochs, random_state=random_state),
+        LSTMForecaster(random_state=random_state,
+                       **({} if max_epochs is None else {"max_epochs": max_epochs})),
     )
     search = GridSearchCV(
         pipe,
@@ -92,7 +95,8 @@ def grid_search(train, test, windows=(10, 30), cells=("lstm", "gru"), n_splits=3
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.partition("\n")[0])
     parser.add_argument("--window", type=int, default=10)
-    parser.add_argument("--max-epochs", type=int, default=100)
+    parser.add_argument("--max-epochs", type=int, default=None,
+                        help="default: the forecaster's (30)")
     parser.add_argument("--search", action="store_true", help="also run the grid search")
     parser.add_argument("--plot", nargs="?", const="", default=None, metavar="PATH",
                         help="draw the last year of the test period; with PATH, also write it as a PNG")

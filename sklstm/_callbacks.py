@@ -78,14 +78,23 @@ class OneCycleSchedule(Callback):
     training batch). ``total_steps`` is the number of training batches the call will run at
     most; early stopping may end the cycle sooner. The scheduler is built when training
     starts, so a continued fit (``warm_start``, ``partial_fit``) runs a new cycle.
+
+    The momentum (Adam's beta1, SGD's momentum) cycles against the rate, from 0.95 to 0.85
+    and back, as torch's default does, unless ``cycle_momentum`` is False (the user set it:
+    their value is kept) or the optimizer has none to cycle (LBFGS, SGD without momentum,
+    which torch would refuse or silently turn into momentum SGD).
     """
 
-    def __init__(self, max_lr, total_steps):
+    def __init__(self, max_lr, total_steps, cycle_momentum=True):
         self.max_lr, self.total_steps = max_lr, total_steps
+        self.cycle_momentum = cycle_momentum
 
     def on_train_begin(self, net, **kwargs):
+        defaults = net.optimizer_.defaults
+        has_momentum = "betas" in defaults or defaults.get("momentum", 0) > 0
         self.scheduler_ = torch.optim.lr_scheduler.OneCycleLR(
-            net.optimizer_, max_lr=self.max_lr, total_steps=max(2, self.total_steps)
+            net.optimizer_, max_lr=self.max_lr, total_steps=max(2, self.total_steps),
+            cycle_momentum=bool(self.cycle_momentum and has_momentum),
         )
         self.steps_ = 0
 

@@ -220,7 +220,10 @@ def split_and_callbacks(estimator, n_samples, epochs=None):
             per_epoch = min(per_epoch, per_pass)
         n_batches = -(-per_epoch // batch_size)
         total = (est.max_epochs if epochs is None else epochs) * n_batches
-        callbacks.append(("lr_schedule", OneCycleSchedule(est.lr, total)))
+        # A momentum the user set is theirs: the cycle leaves it alone.
+        pinned = {"betas", "momentum"} & set(est.optimizer_params or {})
+        callbacks.append(("lr_schedule", OneCycleSchedule(est.lr, total,
+                                                          cycle_momentum=not pinned)))
     if early:
         callbacks.append(
             ("early_stopping", LatestEarlyStopping(patience=est.patience,

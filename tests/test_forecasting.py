@@ -193,7 +193,7 @@ def test_targets_unrelated_to_the_window_cannot_be_learned():
     y = rng.randn(600, 3)
     model = LSTMForecaster(architecture="seq2seq", bidirectional=True, hidden_size=32,
                            max_epochs=30, lr=0.01, early_stopping=False,
-                           random_state=0).fit(X[:500], y[:500])
+                           lr_schedule="plateau", random_state=0).fit(X[:500], y[:500])
     assert model.score(X[:500], y[:500]) > 0.1  # it can memorise its training data ...
     assert model.score(X[500:], y[500:]) < 0.05  # ... but finds nothing to carry over
 

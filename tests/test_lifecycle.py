@@ -110,7 +110,7 @@ def test_a_real_sigint_interrupts_fit_and_leaves_the_estimator_as_it_was():
 def test_warm_start_honours_changed_training_parameters():
     model = LSTMForecaster(**SMALL).fit(X, Y)
     model.set_params(warm_start=True, lr=0.05, max_epochs=2, batch_size=17,
-                     early_stopping=False)
+                     early_stopping=False, lr_schedule=None)
     model.fit(X, Y)
     assert model.net_.optimizer_.param_groups[0]["lr"] == 0.05
     assert len(model.history_) == 3 + 2

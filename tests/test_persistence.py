@@ -183,8 +183,10 @@ def test_pickle_maps_every_tensor_to_the_loading_device(forecaster):
     Spy(io.BytesIO()).dump(forecaster)
     assert outside == []
     loaded = pickle.loads(pickle.dumps(forecaster))
-    schedules = [cb.lr_scheduler_ for _, cb in loaded.net_.callbacks_
-                 if getattr(cb, "lr_scheduler_", None) is not None]
+    # skorch's LRScheduler (plateau) holds lr_scheduler_, the one-cycle schedule scheduler_.
+    schedules = [getattr(cb, "lr_scheduler_", None) or getattr(cb, "scheduler_", None)
+                 for _, cb in loaded.net_.callbacks_]
+    schedules = [s for s in schedules if s is not None]
     # The schedule still steps the net's own optimizer, not a copy of it.
     assert schedules and all(s.optimizer is loaded.net_.optimizer_ for s in schedules)
 

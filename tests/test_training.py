@@ -103,12 +103,38 @@ def test_fused_gradient_clipping_matches_torchs_clip_grad_norm(scale):
 def test_the_plateau_schedule_lowers_the_learning_rate():
     X, y = make_sequences(np.random.default_rng(0).normal(size=400), window_length=8)
     model = LSTMForecaster(hidden_size=8, max_epochs=40, lr=0.01, patience=3,
+                           lr_schedule="plateau",
                            random_state=0).fit(X, y)  # noise: the loss stalls quickly
     final_lr = model.net_.optimizer_.param_groups[0]["lr"]
     assert final_lr < 0.01 and final_lr >= 0.01 / 64
     constant = LSTMForecaster(hidden_size=8, max_epochs=40, lr=0.01, patience=3,
                               lr_schedule=None, random_state=0).fit(X, y)
     assert constant.net_.optimizer_.param_groups[0]["lr"] == 0.01
+
+
+def test_the_forecasters_default_schedule_is_one_cycle_of_30_epochs_peaking_at_5e_3():
+    X, y = make_sequences(np.sin(np.arange(300) / 5), window_length=8)
+    record = RecordLR()
+    model = LSTMForecaster(hidden_size=4, early_stopping=False, callbacks=[record],
+                           random_state=0).fit(X, y)
+    rates = np.array(record.rates)
+    assert len(model.history_) == 30
+    assert rates.max() == pytest.approx(5e-3, rel=1e-3) and rates[-1] < 5e-3 / 1000
+    # The classifier keeps its own defaults (chosen on the UCR archive, issue 26).
+    assert SequenceClassifier().get_params()["lr_schedule"] == "plateau"
+
+
+@pytest.mark.parametrize("optimizer, params, key, expected", [
+    ("adam", {"betas": (0.8, 0.9)}, "betas", (0.8, 0.9)),  # the user's beta1 is kept
+    ("sgd", {}, "momentum", 0),  # plain SGD is not turned into momentum SGD
+    ("adam", {}, "betas", (0.95, 0.999)),  # else beta1 cycles back to 0.95
+])
+def test_the_one_cycle_schedule_cycles_only_a_momentum_nobody_set(optimizer, params, key,
+                                                                   expected):
+    X, y = make_sequences(np.sin(np.arange(200) / 5), window_length=8)
+    model = LSTMForecaster(hidden_size=4, max_epochs=3, optimizer=optimizer,
+                           optimizer_params=params, random_state=0).fit(X, y)
+    assert model.net_.optimizer_.param_groups[0][key] == pytest.approx(expected)
 
 
 class RecordLR(__import__("skorch").callbacks.Callback):
