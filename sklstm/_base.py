@@ -99,6 +99,29 @@ class BaseRecurrent(BaseEstimator):
             return largest
         return int(np.clip(n_samples // self.AUTO_BATCHES_PER_EPOCH, smallest, largest))
 
+    # lr_schedule, lr and max_epochs "auto" (the forecasters' defaults): one learning-rate
+    # cycle of 30 epochs peaking at 5e-3 from AUTO_CYCLE_MIN_SAMPLES samples (M3, M4, the
+    # weather panel, sunspots: thousands to hundreds of thousands of windows); on less the
+    # plateau schedule, 1e-3 and up to 100 epochs. The 63 windows of Canberra 18 -> 18 in
+    # batches of 16 take 4 steps an epoch: mean MAE over seeds 0-4 1.194 with 30 epochs of
+    # the cycle, 1.174 with 100, 1.134 with the plateau training (climatology 1.192).
+    AUTO_CYCLE = {"lr_schedule": "onecycle", "lr": 5e-3, "max_epochs": 30}
+    AUTO_SMALL = {"lr_schedule": "plateau", "lr": 1e-3, "max_epochs": 100}
+    AUTO_CYCLE_MIN_SAMPLES = 1_000
+
+    def _training_regime(self, n_samples):
+        """``{"lr_schedule", "lr", "max_epochs"}`` of a fit on ``n_samples`` samples, each
+        "auto" resolved (``n_samples`` None: as for large data)."""
+        chosen = {name: getattr(self, name) for name in self.AUTO_CYCLE}
+        if "auto" not in chosen.values():
+            return chosen
+        if chosen["lr_schedule"] == "auto":
+            large = n_samples is None or n_samples >= self.AUTO_CYCLE_MIN_SAMPLES
+            chosen["lr_schedule"] = "onecycle" if large else "plateau"
+        rule = self.AUTO_CYCLE if chosen["lr_schedule"] == "onecycle" else self.AUTO_SMALL
+        return {name: rule[name] if value == "auto" else value
+                for name, value in chosen.items()}
+
     def _batch_state(self):
         """Every fit: fitted attributes of how batches are drawn (nothing by default)."""
         return {}

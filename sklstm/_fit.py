@@ -80,7 +80,7 @@ def train(estimator, X, y, *, epochs, continuing, classes):
     worker = active_worker()
     resume = None if worker is None or continuing else worker.resume_state
     if resume is not None:  # a data-parallel fit resumed from its checkpoint
-        epochs = max(0, est.max_epochs - len(resume["history"]))
+        epochs = max(0, _netbuild.regime(est, X3.shape[0])["max_epochs"] - len(resume["history"]))
     epochs_done = len(est.net_.history) if continuing else (
         0 if resume is None else len(resume["history"]))
     seed = call_seed(est._seed, epochs_done)

@@ -121,6 +121,11 @@ def samples_per_epoch(estimator):
     return AUTO_SAMPLES_PER_EPOCH if setting == "auto" else setting
 
 
+def regime(estimator, n_samples):
+    """lr_schedule, lr, max_epochs for n_samples ("auto" resolved; workers count the panel)."""
+    return estimator._training_regime(None if n_samples is None else panel_count(n_samples))
+
+
 def train_iterator_params(estimator):
     """``iterator_train__*`` parameters: the epoch's sample budget and the estimator's own."""
     return {"samples_per_epoch": samples_per_epoch(estimator),
@@ -206,24 +211,23 @@ def split_and_callbacks(estimator, n_samples, epochs=None):
     if not early and est.restore_best_weights:
         callbacks.append(("best_weights", BestTrainingWeights()))
         monitor = "fit_loss"
-    if est.lr_schedule == "plateau":
+    training = regime(est, n_samples)
+    if training["lr_schedule"] == "plateau":
         # Halve the step when the monitored loss has stalled for a third of the patience:
         # the oscillation of a too-large step settles before early stopping gives up.
         callbacks.append((
             "lr_schedule",
             LRScheduler("ReduceLROnPlateau", monitor=monitor, factor=0.5,
-                        patience=max(1, est.patience // 3), min_lr=est.lr / 64),
+                        patience=max(1, est.patience // 3), min_lr=training["lr"] / 64),
         ))
-    elif est.lr_schedule == "onecycle":
+    elif training["lr_schedule"] == "onecycle":
         per_epoch = n_samples - n_valid
         if per_pass:
             per_epoch = min(per_epoch, per_pass)
         n_batches = -(-per_epoch // batch_size)
-        total = (est.max_epochs if epochs is None else epochs) * n_batches
-        # A momentum the user set is theirs: the cycle leaves it alone.
-        pinned = {"betas", "momentum"} & set(est.optimizer_params or {})
-        callbacks.append(("lr_schedule", OneCycleSchedule(est.lr, total,
-                                                          cycle_momentum=not pinned)))
+        total = (training["max_epochs"] if epochs is None else epochs) * n_batches
+        pinned = {"betas", "momentum"} & set(est.optimizer_params or {})  # the user's
+        callbacks.append(("lr_schedule", OneCycleSchedule(training["lr"], total, not pinned)))
     if early:
         callbacks.append(
             ("early_stopping", LatestEarlyStopping(patience=est.patience,
@@ -266,15 +270,15 @@ def checkpoint_fingerprint(estimator, context):
 
 
 # -- the net -----------------------------------------------------------------------------------
-def _net(estimator, device, train_split, callbacks, batch_size):
+def _net(estimator, device, train_split, callbacks, batch_size, training):
     est = estimator
     criterion, criterion_params = est._criterion()
     net = SequenceNet(
         module=est._module_class(),
         criterion=criterion,
         optimizer=optimizer_class(est),
-        lr=est.lr,
-        max_epochs=est.max_epochs,
+        lr=training["lr"],
+        max_epochs=training["max_epochs"],
         batch_size=batch_size,
         train_split=train_split,
         callbacks=callbacks,
@@ -300,7 +304,8 @@ def _net(estimator, device, train_split, callbacks, batch_size):
 def build_net(estimator, device, n_samples, epochs=None):
     """A new, uninitialised net for a fresh fit on ``n_samples`` samples."""
     train_split, callbacks = split_and_callbacks(estimator, n_samples, epochs)
-    net = _net(estimator, device, train_split, callbacks, estimator._batch_size(n_samples))
+    net = _net(estimator, device, train_split, callbacks, estimator._batch_size(n_samples),
+               regime(estimator, n_samples))
     _apply_plan(estimator, net, n_samples)
     return net
 
@@ -323,7 +328,7 @@ def prediction_net(estimator, device):
     """
     # The batch size of prediction is eval_elements' (see BatchIterator); this one is unused.
     net = _net(estimator, device, None, list(estimator.callbacks or []),
-               estimator._batch_size(None))
+               estimator._batch_size(None), regime(estimator, None))
     initialize(estimator, net.initialize)
     return net
 
@@ -335,7 +340,8 @@ def refresh_net(estimator, net, n_samples, epochs=None):
     (``_criterion_used``, ``_optimizer_used``).
     """
     est = estimator
-    net.max_epochs, net.batch_size = est.max_epochs, est._batch_size(n_samples)
+    training = regime(est, n_samples)
+    net.max_epochs, net.batch_size = training["max_epochs"], est._batch_size(n_samples)
     net.verbose = skorch_verbose(est.verbose)
     net.precision = est.precision
     criterion, criterion_params = est._criterion()
@@ -353,12 +359,12 @@ def refresh_net(estimator, net, n_samples, epochs=None):
             delattr(net, key)
         for k, v in kwargs.items():
             setattr(net, f"optimizer__{k}", v)
-        net.optimizer, net.lr = optimizer_class(est), est.lr
+        net.optimizer, net.lr = optimizer_class(est), training["lr"]
         initialize(est, net._initialize_optimizer)
     else:
         # Every fit starts at lr (a schedule may have lowered the groups' rate); the
         # virtual parameter updates the optimizer's param groups in place.
-        net.set_params(lr=est.lr)
+        net.set_params(lr=training["lr"])
     for k, v in train_iterator_params(est).items():
         setattr(net, f"iterator_train__{k}", v)
     net.iterator_valid__max_rows = MAX_EVAL_ROWS

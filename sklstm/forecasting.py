@@ -43,9 +43,14 @@ _FORECASTER_SCALINGS = scaling_choices("forecaster")
 # (16,384 windows each at most, ``samples_per_epoch="auto"``) peaking at 5e-3. Chosen on M4
 # hourly and M3 monthly (seed 0): 30 epochs matched 0.3's 100 epochs at 1e-3 (M4 hourly
 # sMAPE 12.55 against 12.54 in 146 s against 353 s), 20 and 25 epochs did not (13.40 and
-# 13.01), and a constant 3e-3 was both slower and worse (12.68 in 317 s).
-FORECASTER_MAX_EPOCHS = 30
-FORECASTER_LR = 5e-3
+# 13.01), and a constant 3e-3 was both slower and worse (12.68 in 317 s). On small data the
+# plateau training stays (see ``_base.AUTO_CYCLE``).
+AUTO_TRAINING_NOTE = """The forecasters' default "auto": {}. The three "auto" training
+settings (``lr_schedule``, ``lr``, ``max_epochs``) choose one learning-rate cycle of 30
+epochs peaking at 5e-3 from 1,000 samples (on M3 as accurate as 100 epochs at 1e-3
+halved on plateaus, on M4 a little less, within the seed spread, in about half the time:
+docs/competitions.md), and that plateau training on fewer; a value set replaces its
+part."""
 
 FORECASTER_PARAMS = (
     NETWORK
@@ -72,13 +77,18 @@ FORECASTER_PARAMS = (
         type='"auto" or int', note="""The forecasters' default "auto": 64, or fewer on small
         data so that an epoch takes about 16 gradient steps (never fewer than 16 samples a
         batch).""").replace(
-        "max_epochs", default=FORECASTER_MAX_EPOCHS, note="""The forecasters' default: 30
-        epochs of one learning-rate cycle (``lr_schedule="onecycle"``).""").replace(
-        "lr", default=FORECASTER_LR, note="""The forecasters' default: 5e-3, the peak of
-        their one-cycle schedule.""").replace(
-        "lr_schedule", default="onecycle", note="""The forecasters' default: "onecycle" over
-        their 30 epochs, which reaches the accuracy of 100 epochs at a constant 1e-3 halved
-        on plateaus (0.3's defaults) in about half the time (docs/competitions.md).""")
+        "max_epochs", default="auto",
+        constraints=[StrOptions({"auto"}), IntInterval(1, None, closed="left")],
+        type='"auto" or int', note=AUTO_TRAINING_NOTE.format(
+            "30 with the one-cycle schedule, else 100")).replace(
+        "lr", default="auto",
+        constraints=[StrOptions({"auto"}), Interval(Real, 0, None, closed="neither")],
+        type='"auto" or float', note=AUTO_TRAINING_NOTE.format(
+            "5e-3 (the cycle's peak) with the one-cycle schedule, else 1e-3")).replace(
+        "lr_schedule", default="auto",
+        constraints=[StrOptions({"auto", "plateau", "onecycle"}), None],
+        type='{"auto", "plateau", "onecycle"} or None', note=AUTO_TRAINING_NOTE.format(
+            '"onecycle" from 1,000 samples, else "plateau"'))
     + ParamSet(
         Param("criterion", None, [StrOptions(set(LOSSES) | set(HEADS)), type,
                                   torch.nn.Module, None],

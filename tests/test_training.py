@@ -113,7 +113,7 @@ def test_the_plateau_schedule_lowers_the_learning_rate():
 
 
 def test_the_forecasters_default_schedule_is_one_cycle_of_30_epochs_peaking_at_5e_3():
-    X, y = make_sequences(np.sin(np.arange(300) / 5), window_length=8)
+    X, y = make_sequences(np.sin(np.arange(1200) / 5), window_length=8)
     record = RecordLR()
     model = LSTMForecaster(hidden_size=4, early_stopping=False, callbacks=[record],
                            random_state=0).fit(X, y)
@@ -124,6 +124,21 @@ def test_the_forecasters_default_schedule_is_one_cycle_of_30_epochs_peaking_at_5
     assert SequenceClassifier().get_params()["lr_schedule"] == "plateau"
 
 
+def test_below_a_thousand_samples_the_forecasters_train_on_the_plateau_schedule():
+    X, y = make_sequences(np.random.default_rng(0).normal(size=400), window_length=8)
+    record = RecordLR()
+    model = LSTMForecaster(hidden_size=4, patience=3, early_stopping=False,
+                           callbacks=[record], random_state=0).fit(X, y)
+    rates = np.array(record.rates)
+    assert model.net_.max_epochs == 100
+    assert rates[0] == 1e-3 and np.all(np.diff(rates) <= 0) and rates[-1] < 1e-3  # halved
+    # A value set replaces its part of "auto": the cycle's epochs with a rate of one's own.
+    record = RecordLR()
+    model = LSTMForecaster(hidden_size=4, lr_schedule="onecycle", lr=0.02, early_stopping=False,
+                           callbacks=[record], random_state=0).fit(X, y)
+    assert len(model.history_) == 30 and max(record.rates) == pytest.approx(0.02, rel=1e-3)
+
+
 @pytest.mark.parametrize("optimizer, params, key, expected", [
     ("adam", {"betas": (0.8, 0.9)}, "betas", (0.8, 0.9)),  # the user's beta1 is kept
     ("sgd", {}, "momentum", 0),  # plain SGD is not turned into momentum SGD
@@ -132,8 +147,9 @@ def test_the_forecasters_default_schedule_is_one_cycle_of_30_epochs_peaking_at_5
 def test_the_one_cycle_schedule_cycles_only_a_momentum_nobody_set(optimizer, params, key,
                                                                    expected):
     X, y = make_sequences(np.sin(np.arange(200) / 5), window_length=8)
-    model = LSTMForecaster(hidden_size=4, max_epochs=3, optimizer=optimizer,
-                           optimizer_params=params, random_state=0).fit(X, y)
+    model = LSTMForecaster(hidden_size=4, max_epochs=3, lr_schedule="onecycle",
+                           optimizer=optimizer, optimizer_params=params,
+                           random_state=0).fit(X, y)
     assert model.net_.optimizer_.param_groups[0][key] == pytest.approx(expected)
 
 
