@@ -310,7 +310,9 @@ Naive2 is naive) scores 6.30 here as in Makridakis & Hibon (2000).
 `core` and `sktime` are the two doors with the engine and defaults of this release: windows that
 carry each series' state (seasonal indices, Theta level and trend), the season taken out
 with it, the network's forecast combined with the Theta forecast (weight chosen on the
-held-out windows), trained with one learning-rate cycle of 30 epochs peaking at 5e-3.
+held-out windows), trained with the "auto" training: one learning-rate cycle of 30 epochs
+peaking at 5e-3 (every set here has thousands of windows or more; below 1,000 the
+forecasters keep the plateau training).
 `core-plateau` and `sktime-plateau` are the same doors with the plateau training (`lr=1e-3,
 lr_schedule="plateau", max_epochs=100`: a constant rate halved when the validation loss
 stalls, early stopping after 15 epochs without improvement). Given the same panel and
