@@ -113,8 +113,6 @@ class BaseRecurrent(BaseEstimator):
         """``{"lr_schedule", "lr", "max_epochs"}`` of a fit on ``n_samples`` samples, each
         "auto" resolved (``n_samples`` None: as for large data)."""
         chosen = {name: getattr(self, name) for name in self.AUTO_CYCLE}
-        if "auto" not in chosen.values():
-            return chosen
         if chosen["lr_schedule"] == "auto":
             large = n_samples is None or n_samples >= self.AUTO_CYCLE_MIN_SAMPLES
             chosen["lr_schedule"] = "onecycle" if large else "plateau"
