@@ -10,6 +10,7 @@ class itself is under three hundred lines.
 """
 
 import inspect
+import warnings
 from functools import partial
 from numbers import Integral, Real
 
@@ -39,10 +40,10 @@ from ._modules import RecurrentClassifier
 from ._padding import align_padding
 from ._params import IntInterval, Param, ParamSet, declare
 from ._recurrent_params import NETWORK, RUNTIME, SCALE_INPUT, TRAINING
-from ._scaling import scaling_choices, scaling_doc, sequence_deviation
+from ._scaling import ProfileScaling, scaling_choices, scaling_doc, sequence_deviation
 from ._validation import SHAPE_ATTRIBUTES_DOC, to_numpy_input
 
-__all__ = ["CLASSIFIER_PARAMS", "SequenceClassifier", "amplitude_spread"]
+__all__ = ["CLASSIFIER_PARAMS", "SequenceClassifier", "amplitude_spread", "profile_share"]
 
 _CLASSIFIER_SCALINGS = scaling_choices("classifier")
 
@@ -94,6 +95,38 @@ def amplitude_spread(X3):
             low, high = np.percentile(column, [5, 95])
             spreads.append(float(np.log10(high / low)))
     return max(spreads)
+
+
+# profile_channel="auto" adds the profile channel when the training sequences' mean profile
+# (the mean value at each step) holds at least this share of their variance: the sequences
+# are one aligned curve with variations (spectra, outlines, days) rather than patterns at
+# any position.
+AUTO_PROFILE_SHARE = 0.5
+def profile_share(X3):
+    """The share of the training values' variance their mean profile (the mean value at each
+    step, per feature) explains: 1 for copies of one curve, about 0 for patterns that sit
+    anywhere. The smallest over the features; NaN padding ignored.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklstm.classification import profile_share
+    >>> rng = np.random.default_rng(0)
+    >>> curve = np.sin(np.linspace(0, 6, 50))
+    >>> aligned = curve + 0.05 * rng.normal(size=(40, 50))
+    >>> shifted = np.array([np.roll(curve, k) for k in rng.integers(0, 50, 40)])
+    >>> round(profile_share(aligned), 2), bool(profile_share(shifted) < 0.2)
+    (1.0, True)
+    """
+    X3 = np.asarray(X3, dtype=np.float64)
+    if X3.ndim == 2:
+        X3 = X3[:, :, np.newaxis]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # steps or features never observed
+        departure = np.nanvar(X3 - np.nanmean(X3, axis=0), axis=(0, 1))
+        total = np.nanvar(X3, axis=(0, 1))
+    shares = [1 - d / t for d, t in zip(departure, total) if np.isfinite(d) and t > 0]
+    return float(min(shares)) if shares else 0.0
 
 
 CLASSIFIER_PARAMS = (
@@ -155,6 +188,17 @@ CLASSIFIER_PARAMS = (
               (:func:`amplitude_spread`: appliance currents, power readings), else "global";
               ``input_scaling_`` says which.""")),
         SCALE_INPUT,
+        Param("profile_channel", "auto", [StrOptions({"auto"}), "boolean"],
+              '"auto" or bool',
+              f"""Beside the scaled values, a channel per feature of each value's departure
+              from the training sequences' mean profile (their mean value at each step),
+              standardised to unit deviation. Sets that are one curve with small
+              variations (spectra, outlines, the hours of a day) differ by a few hundredths
+              of the curve's amplitude, which the scaled values bury under the shared
+              shape; the departures are those differences. Steps past the longest training
+              sequence have departure 0. "auto": on when the profile explains at least
+              {AUTO_PROFILE_SHARE:g} of the training values' variance
+              (:func:`profile_share`); ``profile_channel_`` says which."""),
     )
     + RUNTIME
 )
@@ -172,6 +216,8 @@ CLASSIFIER_PARAMS = (
         Labels seen in fit, in sorted order (any labels: ints, strings).
     input_scaling_ : {"global", "sequence", "both"}
         The input scaling used (``scaling="auto"`` resolved).
+    profile_channel_ : bool
+        Whether the network reads the profile channel (``profile_channel="auto"`` resolved).
     crop_fraction_ : float
         The training crops' fraction of each sequence (``crop_fraction="auto"`` resolved).
     net_ : skorch.NeuralNet
@@ -257,7 +303,13 @@ class SequenceClassifier(ClassifierMixin, BaseRecurrent):
             spread = amplitude_spread(X3)
             choice = "both" if spread >= AUTO_SEQUENCE_SCALING_SPREAD else "global"
         scaling = _CLASSIFIER_SCALINGS[choice].fit_for(self, X3, y, choice)
-        return {"scaling_": scaling, "input_scaling_": choice}
+        profile = self.profile_channel
+        if profile == "auto":
+            profile = profile_share(X3) >= AUTO_PROFILE_SHARE
+        if profile:
+            scaling = ProfileScaling.fit(X3, scaling)
+        return {"scaling_": scaling, "input_scaling_": choice,
+                "profile_channel_": bool(profile)}
 
     def _batch_state(self):
         longest = getattr(self, "_longest_sequence", self.n_timesteps_in_)

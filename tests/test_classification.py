@@ -428,3 +428,59 @@ def test_test_crops_survive_save_and_load(tmp_path):
     np.testing.assert_allclose(loaded.predict_proba(X), clf.predict_proba(X), rtol=1e-6)
     whole = clf.set_params(test_crops=0).predict_proba(X)
     assert not np.allclose(loaded.predict_proba(X), whole)
+
+
+def _one_curve(n, seed, n_steps=80):
+    """One shared curve; the class is a bump of 0.04 (1% of the curve's range) at step 50."""
+    rng = np.random.default_rng(seed)
+    t = np.arange(n_steps)
+    y = rng.integers(0, 3, n)
+    bump = np.exp(-0.5 * ((t - 50) / 4) ** 2)
+    X = 3 * np.sin(t / 6) + t / 20 + 0.04 * (y[:, None] - 1) * bump
+    return X + rng.normal(0, 0.01, (n, n_steps)), y
+
+
+def test_profile_channel_reads_classes_that_differ_by_a_percent_of_a_shared_curve():
+    X, y = _one_curve(90, 0)
+    X_test, y_test = _one_curve(300, 1)
+    params = dict(max_epochs=30, conv_filters=(16, 16), hidden_size=16, batch_size=16,
+                  random_state=0)
+    with_profile = SequenceClassifier(profile_channel=True, **params).fit(X, y)
+    without = SequenceClassifier(profile_channel=False, **params).fit(X, y)
+    assert with_profile.score(X_test, y_test) > 0.95
+    assert without.score(X_test, y_test) < 0.6  # the bump is buried under the curve
+    assert with_profile.scaling_.n_channels(1) == 2 and without.scaling_.n_channels(1) == 1
+
+
+def test_profile_channel_is_the_departure_from_the_mean_training_sequence():
+    X, y = _one_curve(30, 0, n_steps=12)
+    X = pad_sequences(list(X[:20]) + [row[:7] for row in X[20:]])  # ten shorter ones
+    clf = SequenceClassifier(profile_channel=True, max_epochs=1, random_state=0).fit(X, y)
+    profile = np.nanmean(X[:, :, 0], axis=0)
+    departure = X[:, :, 0] - profile
+    expected = departure / np.nanstd(departure)
+    scaled = clf.scaling_.transform(X)
+    np.testing.assert_allclose(scaled[:, :, 1], expected, rtol=1e-5, atol=1e-6)
+    assert np.array_equal(np.isnan(scaled[:, :, 1]), np.isnan(X[:, :, 0]))  # padding kept
+    # A sequence longer than every training one: departure 0 past the profile's end.
+    longer = np.concatenate([X[:1], np.full((1, 4, 1), 7.0)], axis=1)
+    assert np.all(clf.scaling_.transform(longer)[0, 12:, 1] == 0)
+    assert np.isfinite(clf.predict_proba(longer)).all()
+
+
+def test_auto_profile_channel_only_for_sequences_that_share_one_curve():
+    from sklstm.classification import profile_share
+
+    X, y = _one_curve(40, 0)
+    rng = np.random.default_rng(0)
+    shifted = np.array([np.roll(row, k) for row, k in zip(X, rng.integers(0, 80, 40))])
+    assert profile_share(X) > 0.99 and profile_share(shifted) < 0.2
+    params = dict(architecture="recurrent", hidden_size=8, max_epochs=1, random_state=0)
+    assert SequenceClassifier(**params).fit(X, y).profile_channel_
+    assert not SequenceClassifier(**params).fit(shifted, y).profile_channel_
+    assert not SequenceClassifier(profile_channel=False, **params).fit(X, y).profile_channel_
+    assert SequenceClassifier(profile_channel=True, **params).fit(shifted, y).profile_channel_
+    # Constant and never-observed features explain nothing.
+    flat = np.ones((10, 5, 2))
+    flat[:, :, 1] = np.nan
+    assert profile_share(flat) == 0.0
