@@ -245,8 +245,10 @@ def test_both_scaling_keeps_the_level_readable_and_padding_intact():
     for channel in range(3):  # padding kept in the shape, level and scale channels
         assert np.array_equal(np.isnan(scaled[:, :, channel]), np.isnan(X[:, :, 0]))
     assert both.score(X, y) > 0.95
-    # Without the level channels the classes look alike.
-    assert SequenceClassifier(scaling="sequence", **params).fit(X, y).score(X, y) < 0.6
+    # Without the level channels the classes look alike (scored on new sequences: on the
+    # training ones the network can memorise the noise).
+    shapes = SequenceClassifier(scaling="sequence", **params).fit(X[:160], y[:160])
+    assert shapes.score(X[160:], y[160:]) < 0.6
 
 
 def test_sequence_scaling_saves_and_exports_to_onnx(tmp_path):

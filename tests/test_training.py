@@ -139,6 +139,30 @@ def test_below_a_thousand_samples_the_forecasters_train_on_the_plateau_schedule(
     assert len(model.history_) == 30 and max(record.rates) == pytest.approx(0.02, rel=1e-3)
 
 
+def test_the_classifier_trains_small_sets_for_at_least_a_thousand_steps():
+    from sklstm.classification import AUTO_MIN_EPOCHS, AUTO_MIN_STEPS
+
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(40, 64)), np.arange(40) % 2
+    record = RecordLR()
+    clf = SequenceClassifier(architecture="recurrent", hidden_size=4, callbacks=[record],
+                             random_state=0).fit(X, y)
+    # 40 sequences of 64 steps, trained on crops: batches of 16 (about 16 an epoch, never
+    # under 16), three steps an epoch, so 334 epochs for 1,000 steps (100 epochs in
+    # batches of 64 were 100 steps).
+    assert clf.crop_fraction_ < 1 and clf.net_.batch_size == 16
+    assert len(clf.history_) == -(-AUTO_MIN_STEPS // 3) == 334
+    assert len(record.rates) == clf.history_["train_batch_count"].sum() >= AUTO_MIN_STEPS
+    # Large sets: batches of 64 and at least AUTO_MIN_EPOCHS epochs; set values are kept.
+    assert SequenceClassifier()._training_regime(20_000)["max_epochs"] == AUTO_MIN_EPOCHS
+    assert SequenceClassifier()._batch_size(20_000) == 64
+    assert SequenceClassifier(max_epochs=7)._training_regime(40)["max_epochs"] == 7
+    assert clf.set_params(batch_size=40)._training_regime(40)["max_epochs"] == 1000
+    # Whole short sequences (no crops) are not repeated beyond AUTO_MIN_EPOCHS.
+    short = SequenceClassifier(architecture="recurrent", hidden_size=4, random_state=0)
+    assert len(short.fit(X[:, :20], y).history_) == AUTO_MIN_EPOCHS
+
+
 @pytest.mark.parametrize("optimizer, params, key, expected", [
     ("adam", {"betas": (0.8, 0.9)}, "betas", (0.8, 0.9)),  # the user's beta1 is kept
     ("sgd", {}, "momentum", 0),  # plain SGD is not turned into momentum SGD
