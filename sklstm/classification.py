@@ -100,8 +100,15 @@ def amplitude_spread(X3):
 # profile_channel="auto" adds the profile channel when the training sequences' mean profile
 # (the mean value at each step) holds at least this share of their variance: the sequences
 # are one aligned curve with variations (spectra, outlines, days) rather than patterns at
-# any position.
+# any position; and only from AUTO_PROFILE_MIN_SEQUENCES training sequences: a profile of
+# 16-23 sequences is about as noisy as the differences it should show. Chosen on the UCR
+# quick subset (docs/classification.md), mean of seeds 0-2 with and without the channel,
+# the rest as now: SonyAIBORobotSurface1 (20 sequences) 0.82 and 0.92, DiatomSizeReduction
+# (16) 0.90 and 0.95, ECGFiveDays (23) 0.86 and 0.91 (DodgerLoopGame and -Weekend, 20 each,
+# gained: 0.74 and 0.68, 0.92 and 0.87); from 30 (seed 0): OliveOil 0.87 and 0.40, Meat
+# 0.92 and 0.72, Car 0.80 and 0.65.
 AUTO_PROFILE_SHARE = 0.5
+AUTO_PROFILE_MIN_SEQUENCES = 30
 def profile_share(X3):
     """The share of the training values' variance their mean profile (the mean value at each
     step, per feature) explains: 1 for copies of one curve, about 0 for patterns that sit
@@ -223,7 +230,9 @@ CLASSIFIER_PARAMS = (
               shape; the departures are those differences. Steps past the longest training
               sequence have departure 0. "auto": on when the profile explains at least
               {AUTO_PROFILE_SHARE:g} of the training values' variance
-              (:func:`profile_share`); ``profile_channel_`` says which."""),
+              (:func:`profile_share`) and there are at least
+              {AUTO_PROFILE_MIN_SEQUENCES} training sequences (a profile of fewer is
+              about as noisy as the differences); ``profile_channel_`` says which."""),
     )
     + RUNTIME
 )
@@ -343,7 +352,8 @@ class SequenceClassifier(ClassifierMixin, BaseRecurrent):
         scaling = _CLASSIFIER_SCALINGS[choice].fit_for(self, X3, y, choice)
         profile = self.profile_channel
         if profile == "auto":
-            profile = profile_share(X3) >= AUTO_PROFILE_SHARE
+            profile = (len(X3) >= AUTO_PROFILE_MIN_SEQUENCES
+                       and profile_share(X3) >= AUTO_PROFILE_SHARE)
         if profile:
             scaling = ProfileScaling.fit(X3, scaling)
         return {"scaling_": scaling, "input_scaling_": choice,

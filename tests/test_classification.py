@@ -482,6 +482,8 @@ def test_auto_profile_channel_only_for_sequences_that_share_one_curve():
     assert not SequenceClassifier(**params).fit(shifted, y).profile_channel_
     assert not SequenceClassifier(profile_channel=False, **params).fit(X, y).profile_channel_
     assert SequenceClassifier(profile_channel=True, **params).fit(shifted, y).profile_channel_
+    # A profile of fewer than 30 sequences is about as noisy as the differences.
+    assert not SequenceClassifier(**params).fit(X[:29], y[:29]).profile_channel_
     # Constant and never-observed features explain nothing.
     flat = np.ones((10, 5, 2))
     flat[:, :, 1] = np.nan
