@@ -9,8 +9,6 @@ itself, standardised to unit deviation (OliveOil: from 0.40 to 0.87 accuracy, se
 docs/classification.md).
 """
 
-import warnings
-
 import numpy as np
 import torch
 
@@ -87,10 +85,8 @@ class ProfileScaling(Scaling):
         for start, chunk in row_chunks(X_rows):
             values = chunk.astype(np.float64, copy=False)
             departure = np.where(unknown, 0.0, values - np.nan_to_num(profile)) / self.deviation
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", RuntimeWarning)
-                # Padding stays padding: NaN wherever the value itself is NaN.
-                departure = np.where(np.isnan(values), np.nan, departure)
+            # Padding stays padding: NaN wherever the value itself is NaN.
+            departure = np.where(np.isnan(values), np.nan, departure)
             out[start : start + len(chunk), :, inner.shape[2] :] = departure
         return out
 
