@@ -17,10 +17,11 @@ import numpy as np
 from sklstm import SequenceClassifier
 
 SETTINGS = {
-    "defaults": {},
-    "earlier defaults (batches of 64, 100 epochs, filters 128-256-128)": {
+    "defaults (500 sequences: filters 128-256-128, one network, no crops)": {},
+    "defaults below 500 sequences (filters 64-128-64)": {"conv_filters": (64, 128, 64)},
+    "earlier defaults (batches of 64, 100 epochs, filters 128-256-128, crops)": {
         "batch_size": 64, "max_epochs": 100, "profile_channel": False,
-        "conv_filters": (128, 256, 128)},
+        "conv_filters": (128, 256, 128), "n_networks": 1, "crop_fraction": 0.7},
 }
 
 

@@ -175,3 +175,17 @@ def head_variance(kind, params):
         df = params[..., 2]
         return params[..., 1] ** 2 * df / (df - 2)
     return None
+
+
+class MembersLoss(nn.Module):
+    """``loss`` of each member's logits (the mean over the members), or of the ensemble's."""
+
+    def __init__(self, loss=nn.CrossEntropyLoss, **params):
+        super().__init__()
+        self.loss = loss(**params)
+
+    def forward(self, y_pred, y_true):
+        if y_pred.dim() == 3:
+            return torch.stack([self.loss(y_pred[:, j], y_true)
+                                for j in range(y_pred.shape[1])]).mean()
+        return self.loss(y_pred, y_true)

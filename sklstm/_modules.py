@@ -248,3 +248,26 @@ class RecurrentClassifier(_RecurrentNet):
         _, h_n = self.encoder(packed)
         features.insert(0, self._context(h_n))
         return self.head(torch.cat(features, dim=1) if len(features) > 1 else features[0])
+
+
+class MemberEnsemble(nn.Module):
+    """``n_members`` :class:`RecurrentClassifier` of one design, trained side by side on the same batches.
+
+    Training returns every member's logits, ``(batch, n_members, n_classes)``, for
+    :class:`MembersLoss` to score each member on its own (their gradients do not mix: each
+    member learns as if alone, from its own initialisation). Evaluation returns the log of the
+    members' mean probabilities, whose softmax is the ensemble's prediction, so everything
+    downstream (probabilities, test crops, ONNX) reads it as one classifier's logits.
+    """
+
+    def __init__(self, n_members=2, **params):
+        super().__init__()
+        self.members = nn.ModuleList(RecurrentClassifier(**params) for _ in range(int(n_members)))
+
+    def forward(self, X, lengths=None):
+        logits = torch.stack([member(X, lengths) for member in self.members], dim=1)
+        if self.training:
+            return logits
+        log_mean = torch.logsumexp(torch.log_softmax(logits, dim=2), dim=1)
+        return log_mean - torch.log(torch.tensor(float(len(self.members)), device=X.device))
+

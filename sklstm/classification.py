@@ -36,7 +36,8 @@ from ._augment import (
 )
 from ._base import BaseRecurrent
 from ._components import choices
-from ._modules import RecurrentClassifier
+from ._heads import MembersLoss
+from ._modules import MemberEnsemble, RecurrentClassifier
 from ._padding import align_padding
 from ._params import IntInterval, Param, ParamSet, declare
 from ._recurrent_params import NETWORK, RUNTIME, SCALE_INPUT, TRAINING
@@ -144,6 +145,21 @@ def profile_share(X3):
 # cars misread a car at the window's edge (seeds 0 and 1), 100 epochs read every car.
 AUTO_MIN_STEPS = 1000
 AUTO_MIN_EPOCHS = 100
+
+# conv_filters="auto": the width of the convolutional branch follows the training set. Half
+# LSTM-FCN's width was as accurate on 20-400 sequences at a third of the time; from 500 the
+# full width was worth more than its time (docs/classification.md, "The UCR archive").
+AUTO_NARROW_FILTERS = (64, 128, 64)
+AUTO_WIDE_FILTERS = (128, 256, 128)
+AUTO_WIDE_MIN_SEQUENCES = 500
+
+# n_networks="auto": an ensemble of AUTO_NETWORKS networks below AUTO_ENSEMBLE_MAX_SEQUENCES
+# training sequences. There a network's accuracy varies most with its seed (UCR ShapeletSim
+# 0.81-0.93, PickupGestureWiimoteZ 0.60-0.70 over seeds 0-2) and the mean of three networks'
+# probabilities read more than any one (0.94, 0.76); three networks on fewer than 100
+# sequences cost what one costs on about 300 (InceptionTime is an ensemble of five).
+AUTO_NETWORKS = 3
+AUTO_ENSEMBLE_MAX_SEQUENCES = 100
 _AUTO_TRAINING = """The classifier's default "auto": {} (batches of 64, or fewer on small
 sets so that an epoch takes about 16 steps, never under 16 sequences; {} epochs, or more
 when training uses crops, so that it takes at least {:,} gradient steps)."""
@@ -162,11 +178,24 @@ CLASSIFIER_PARAMS = (
         alone feeds the dense head."""))
     + NETWORK
     + ParamSet(
-        Param("conv_filters", (64, 128, 64), ["array-like"], "tuple of int",
-              """Filters of the convolutional blocks of ``architecture="recurrent_fcn"``, one
-              block per entry. The default is half LSTM-FCN's (128, 256, 128): as accurate
-              on the UCR sets it was compared on, at about a third of the training time
-              (the branch is most of an epoch on long sequences; docs/classification.md)."""),
+        Param("conv_filters", "auto", [StrOptions({"auto"}), "array-like"],
+              '"auto" or tuple of int',
+              f"""Filters of the convolutional blocks of ``architecture="recurrent_fcn"``, one
+              block per entry. "auto": LSTM-FCN's {AUTO_WIDE_FILTERS} from
+              {AUTO_WIDE_MIN_SEQUENCES} training sequences, half of it,
+              {AUTO_NARROW_FILTERS}, below: on fewer sequences the narrower branch is as
+              accurate (the UCR sets it was compared on) at about a third of the training
+              time, and on more the wider one reads more of them (UCR MelbournePedestrian,
+              PLAID; docs/classification.md); ``conv_filters_`` says which."""),
+        Param("n_networks", "auto", [StrOptions({"auto"}), IntInterval(1, None, closed="left")],
+              '"auto" or int >= 1',
+              f"""Networks of this design trained side by side, each from its own
+              initialisation and scored on its own loss, on the same batches; the
+              prediction is the mean of their probabilities (an ensemble, as InceptionTime's
+              five networks). Fit and prediction cost about as many times one network's.
+              "auto": {AUTO_NETWORKS} below {AUTO_ENSEMBLE_MAX_SEQUENCES} training
+              sequences, where one network's accuracy varies most with its seed and three
+              cost little, else 1; ``n_networks_`` says which."""),
         Param("conv_kernels", "auto", [StrOptions({"auto"}), "array-like"],
               '"auto" or tuple of int',
               """Kernel widths of the convolutional blocks, one per entry of
@@ -181,10 +210,12 @@ CLASSIFIER_PARAMS = (
               up), drawn anew each epoch, so that the class is learnt from the pattern
               wherever it sits rather than from the training set's exact sequences;
               prediction reads whole sequences. 1.0: no cropping. "auto":
-              {AUTO_CROP_FRACTION} when the longest training sequence has
-              {AUTO_CROP_MIN_STEPS} steps or more, else 1.0 (short series are often one fixed
-              span, such as the 24 hours of a day, where the position carries the class);
-              ``crop_fraction_`` says which."""),
+              {AUTO_CROP_FRACTION} when the training sequences are of unequal lengths (the
+              median shorter than the longest) and the longest has {AUTO_CROP_MIN_STEPS}
+              steps or more (recordings that share no time frame), else 1.0 (sequences of
+              one length, or short ones, are mostly one aligned span, such as a day or an
+              outline, where the position carries the class); ``crop_fraction_`` says
+              which."""),
         Param("test_crops", "auto", [StrOptions({"auto"}), IntInterval(0, None, closed="left")],
               '"auto" or int >= 0',
               f"""Test-time augmentation for a model trained on crops: the predicted
@@ -254,6 +285,10 @@ CLASSIFIER_PARAMS = (
         Whether the network reads the profile channel (``profile_channel="auto"`` resolved).
     crop_fraction_ : float
         The training crops' fraction of each sequence (``crop_fraction="auto"`` resolved).
+    conv_filters_ : tuple of int
+        The convolutional blocks' filters (``conv_filters="auto"`` resolved).
+    n_networks_ : int
+        The networks of the ensemble (``n_networks="auto"`` resolved; 1: one network).
     net_ : skorch.NeuralNet
         The trained skorch net.
     history_ : pandas.DataFrame
@@ -290,10 +325,16 @@ class SequenceClassifier(ClassifierMixin, BaseRecurrent):
         return max(AUTO_MIN_EPOCHS, -(-AUTO_MIN_STEPS // steps_per_epoch))
 
     def _module_class(self):
-        return RecurrentClassifier
+        return MemberEnsemble if self._n_networks() > 1 else RecurrentClassifier
+
+    def _n_networks(self):
+        # Models saved before n_networks existed are one network.
+        return getattr(self, "n_networks_", 1) if self.n_networks == "auto" else self.n_networks
 
     def _module_params(self):
+        members = self._n_networks()
         return {
+            **({"n_members": members} if members > 1 else {}),
             **super()._module_params(),
             "n_classes": len(self.classes_),
             "architecture": self.architecture,
@@ -303,6 +344,8 @@ class SequenceClassifier(ClassifierMixin, BaseRecurrent):
         }
 
     def _conv_filters(self):
+        if isinstance(self.conv_filters, str):  # "auto", resolved when the input was learnt
+            return self.conv_filters_
         filters = _positive_ints(self.conv_filters, "conv_filters")
         if not filters:
             raise ValueError("conv_filters must hold at least one number of filters; got ().")
@@ -330,6 +373,12 @@ class SequenceClassifier(ClassifierMixin, BaseRecurrent):
     _target_dtype = torch.int64
 
     def _criterion(self):
+        loss, params = self._class_loss()
+        if self._n_networks() > 1:  # each member scored on its own loss
+            return MembersLoss, {"loss": loss, **params}
+        return loss, params
+
+    def _class_loss(self):
         if self.class_weight is None:
             return torch.nn.CrossEntropyLoss, {}
         if isinstance(self.class_weight, dict):
@@ -361,7 +410,8 @@ class SequenceClassifier(ClassifierMixin, BaseRecurrent):
 
     def _batch_state(self):
         longest = getattr(self, "_longest_sequence", self.n_timesteps_in_)
-        return {"crop_fraction_": training_crop_fraction(self.crop_fraction, longest)}
+        equal = getattr(self, "_equal_lengths", False)  # models saved before 0.3: False
+        return {"crop_fraction_": training_crop_fraction(self.crop_fraction, longest, equal)}
 
     def _train_batch_params(self):
         fraction = float(self.crop_fraction_)
@@ -373,7 +423,25 @@ class SequenceClassifier(ClassifierMixin, BaseRecurrent):
 
     def _input_state(self, X, X3, lengths):
         # What "auto" kernels and crops follow: real steps, not the width of the padding.
-        return {"_longest_sequence": int(X3.shape[1] if lengths is None else lengths.max())}
+        return {"_longest_sequence": int(X3.shape[1] if lengths is None else lengths.max()),
+                # Mostly of one length (the median as long as the longest): one aligned
+                # span, some with a missing tail (UCR DodgerLoopDay: 1 day of 78 cut short).
+                "_equal_lengths": bool(lengths is None or np.median(lengths) >= lengths.max()),
+                "conv_filters_": self._auto_filters(len(X3)),
+                "n_networks_": self._auto_networks(len(X3))}
+
+    def _auto_networks(self, n_samples):
+        """The networks ``n_networks`` gives for ``n_samples`` training sequences."""
+        if self.n_networks != "auto":
+            return int(self.n_networks)
+        return AUTO_NETWORKS if n_samples < AUTO_ENSEMBLE_MAX_SEQUENCES else 1
+
+    def _auto_filters(self, n_samples):
+        """The filters ``conv_filters`` gives for ``n_samples`` training sequences."""
+        if not isinstance(self.conv_filters, str):
+            return self._conv_filters()
+        wide = n_samples >= AUTO_WIDE_MIN_SEQUENCES
+        return AUTO_WIDE_FILTERS if wide else AUTO_NARROW_FILTERS
 
     def _validate_y(self, y, n_samples):
         if y is None:

@@ -162,14 +162,68 @@ def test_auto_kernels_are_at_most_a_quarter_of_the_longest_training_sequence():
     for n_steps in (6, 26, 100):
         X = rng.normal(size=(8, n_steps, 1))
         clf = SequenceClassifier(hidden_size=2, conv_filters=(2, 2, 2), max_epochs=1,
-                                 random_state=0).fit(X, np.arange(8) % 2)
+                                 n_networks=1, random_state=0).fit(X, np.arange(8) % 2)
         widths[n_steps] = tuple(block[1].kernel_size[0]
                                 for block in clf.net_.module_.conv.blocks)
     assert widths == {6: (1, 1, 1), 26: (6, 5, 3), 100: (8, 5, 3)}
     clf = SequenceClassifier(hidden_size=2, conv_filters=(2, 3), conv_kernels=(4, 2),
-                             max_epochs=1).fit(X, np.arange(8) % 2)
+                             n_networks=1, max_epochs=1).fit(X, np.arange(8) % 2)
     assert [b[1].kernel_size[0] for b in clf.net_.module_.conv.blocks] == [4, 2]
     assert [b[1].out_channels for b in clf.net_.module_.conv.blocks] == [2, 3]
+
+
+def test_auto_filters_widen_from_500_training_sequences():
+    from sklstm.classification import (AUTO_NARROW_FILTERS, AUTO_WIDE_FILTERS,
+                                       AUTO_WIDE_MIN_SEQUENCES)
+
+    assert AUTO_WIDE_MIN_SEQUENCES == 500
+    X, y = make_car_sequences(n_samples=500, seq_len=4, random_state=0)
+    params = dict(hidden_size=2, max_epochs=1, random_state=0)
+    for n, expected in ((499, AUTO_NARROW_FILTERS), (500, AUTO_WIDE_FILTERS)):
+        clf = SequenceClassifier(**params).fit(X[:n], y[:n])
+        assert clf.conv_filters_ == expected
+        assert [b[1].out_channels for b in clf.net_.module_.conv.blocks] == list(expected)
+    # A stated width is kept whatever the size, and changing it on a fitted model is refused
+    # by a continued fit rather than silently ignored.
+    stated = SequenceClassifier(conv_filters=(3, 5), warm_start=True, **params).fit(X, y)
+    assert stated.conv_filters_ == (3, 5)
+    with pytest.raises(ValueError, match="conv_filters"):
+        stated.set_params(conv_filters=(3, 6)).fit(X, y)
+
+
+def test_an_ensemble_predicts_the_mean_of_its_networks_probabilities():
+    import torch
+
+    from sklstm._heads import MembersLoss
+    from sklstm.classification import AUTO_ENSEMBLE_MAX_SEQUENCES, AUTO_NETWORKS
+
+    X, y = make_car_sequences(n_samples=60, seq_len=6, random_state=0)
+    clf = SequenceClassifier(n_networks=3, hidden_size=4, conv_filters=(4, 4), max_epochs=3,
+                             random_state=0).fit(X, y)
+    members = clf.net_.module_.members
+    assert clf.n_networks_ == 3 and len(members) == 3
+    # Each network starts from its own initialisation and ends elsewhere.
+    weights = [m.head[-1].weight.detach() if isinstance(m.head, torch.nn.Sequential)
+               else m.head.weight.detach() for m in members]
+    assert not torch.allclose(weights[0], weights[1])
+    scaled = torch.as_tensor(clf.scaling_.transform(X), dtype=torch.float32)
+    with torch.no_grad():
+        alone = [torch.softmax(m.eval()(scaled), dim=1).numpy() for m in members]
+    np.testing.assert_allclose(clf.predict_proba(X), np.mean(alone, axis=0), rtol=1e-4,
+                               atol=1e-6)
+    # Training scores each network on its own loss: the mean of their losses.
+    logits, target = torch.randn(5, 3, 4), torch.tensor([0, 1, 2, 3, 0])
+    ce = torch.nn.functional.cross_entropy
+    assert torch.isclose(MembersLoss()(logits, target),
+                         torch.stack([ce(logits[:, j], target) for j in range(3)]).mean())
+    assert torch.isclose(MembersLoss()(logits[:, 0], target), ce(logits[:, 0], target))
+    # "auto": three networks below 100 training sequences, one from 100.
+    assert (AUTO_NETWORKS, AUTO_ENSEMBLE_MAX_SEQUENCES) == (3, 100)
+    X, y = make_car_sequences(n_samples=100, seq_len=4, random_state=0)
+    params = dict(hidden_size=2, conv_filters=(2,), max_epochs=1, random_state=0)
+    assert SequenceClassifier(**params).fit(X[:99], y[:99]).n_networks_ == 3
+    single = SequenceClassifier(**params).fit(X, y)
+    assert single.n_networks_ == 1 and not hasattr(single.net_.module_, "members")
 
 
 @pytest.mark.parametrize("params, message", [
@@ -389,8 +443,13 @@ def test_auto_crop_fraction_follows_the_longest_real_sequence(n_steps, expected)
     rng = np.random.default_rng(0)
     X = np.full((8, 300, 1), np.nan)
     X[:, :n_steps] = rng.normal(size=(8, n_steps, 1))
-    clf = SequenceClassifier(hidden_size=2, conv_filters=(2,), max_epochs=1,
-                             random_state=0).fit(X, np.arange(8) % 2)
+    params = dict(hidden_size=2, conv_filters=(2,), max_epochs=1, n_networks=1, random_state=0)
+    # Sequences of one length are one aligned span: never cropped by default.
+    assert SequenceClassifier(**params).fit(X, np.arange(8) % 2).crop_fraction_ == 1.0
+    X[7, n_steps // 2:] = np.nan  # one sequence with a missing tail: still one span
+    assert SequenceClassifier(**params).fit(X, np.arange(8) % 2).crop_fraction_ == 1.0
+    X[3:, n_steps // 2:] = np.nan  # most shorter than the longest: unequal lengths
+    clf = SequenceClassifier(**params).fit(X, np.arange(8) % 2)
     assert clf.crop_fraction_ == expected
     explicit = SequenceClassifier(hidden_size=2, conv_filters=(2,), max_epochs=1,
                                   crop_fraction=0.5).fit(X, np.arange(8) % 2)
@@ -423,7 +482,7 @@ def test_test_crops_survive_save_and_load(tmp_path):
     rng = np.random.default_rng(0)
     X, y = rng.normal(size=(30, 70, 1)) + (np.arange(30) % 2)[:, None, None], np.arange(30) % 2
     clf = SequenceClassifier(hidden_size=4, conv_filters=(4, 4), max_epochs=2, test_crops=3,
-                             random_state=0).fit(X, y)
+                             crop_fraction=0.7, random_state=0).fit(X, y)
     clf.save(tmp_path / "clf.sklstm")
     loaded = load(tmp_path / "clf.sklstm")
     assert loaded.test_crops == 3 and loaded.crop_fraction_ == 0.7

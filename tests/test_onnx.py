@@ -94,8 +94,8 @@ def test_classifier_averaging_test_crops_is_refused_until_they_are_turned_off(tm
     X = rng.normal(size=(40, 80, 1)) + (np.arange(40) % 2)[:, None, None]
     y = np.arange(40) % 2
     clf = SequenceClassifier(hidden_size=4, conv_filters=(4, 4), max_epochs=2,
-                             random_state=0).fit(X, y)
-    assert clf.crop_fraction_ == 0.7  # 80 steps: training crops, so test crops by default
+                             crop_fraction=0.7, random_state=0).fit(X, y)
+    assert clf.crop_fraction_ == 0.7  # training crops, so test crops by default
     with pytest.raises(NotImplementedError, match="test_crops=0"):
         clf.to_onnx(tmp_path / "model.onnx")
     # Whole-sequence predictions export and match predict_proba with test_crops=0.

@@ -36,7 +36,7 @@ def test_training_crops_keep_a_single_local_pattern_learnable():
     X, y = pattern_anywhere(n=240, length=100)
     X_test, y_test = pattern_anywhere(n=200, length=100, seed=1)
     clf = SequenceClassifier(hidden_size=16, conv_filters=(32, 64, 32), max_epochs=40,
-                             random_state=0).fit(X, y)
+                             crop_fraction=0.7, random_state=0).fit(X, y)
     assert clf.crop_fraction_ == 0.7
     assert clf.score(X_test, y_test) > 0.95
 
@@ -144,10 +144,11 @@ def test_the_classifier_trains_small_sets_for_at_least_a_thousand_steps():
 
     rng = np.random.default_rng(0)
     X, y = rng.normal(size=(40, 64)), np.arange(40) % 2
+    X[::2, 50:] = np.nan  # unequal lengths, the longest 64 steps: trained on crops
     record = RecordLR()
     clf = SequenceClassifier(architecture="recurrent", hidden_size=4, callbacks=[record],
-                             random_state=0).fit(X, y)
-    # 40 sequences of 64 steps, trained on crops: batches of 16 (about 16 an epoch, never
+                             n_networks=1, random_state=0).fit(X, y)
+    # 40 sequences of up to 64 steps, trained on crops: batches of 16 (about 16 an epoch, never
     # under 16), three steps an epoch, so 334 epochs for 1,000 steps (100 epochs in
     # batches of 64 were 100 steps).
     assert clf.crop_fraction_ < 1 and clf.net_.batch_size == 16
@@ -158,9 +159,13 @@ def test_the_classifier_trains_small_sets_for_at_least_a_thousand_steps():
     assert SequenceClassifier()._batch_size(20_000) == 64
     assert SequenceClassifier(max_epochs=7)._training_regime(40)["max_epochs"] == 7
     assert clf.set_params(batch_size=40)._training_regime(40)["max_epochs"] == 1000
-    # Whole short sequences (no crops) are not repeated beyond AUTO_MIN_EPOCHS.
-    short = SequenceClassifier(architecture="recurrent", hidden_size=4, random_state=0)
-    assert len(short.fit(X[:, :20], y).history_) == AUTO_MIN_EPOCHS
+    # Whole sequences (short ones, or all of one length: no crops) are not repeated beyond
+    # AUTO_MIN_EPOCHS.
+    whole = SequenceClassifier(architecture="recurrent", hidden_size=4, n_networks=1,
+                               random_state=0)
+    assert len(whole.fit(X[:, :20], y).history_) == AUTO_MIN_EPOCHS
+    equal = rng.normal(size=(40, 64))
+    assert len(whole.fit(equal, y).history_) == AUTO_MIN_EPOCHS and whole.crop_fraction_ == 1
 
 
 @pytest.mark.parametrize("optimizer, params, key, expected", [
