@@ -4,6 +4,8 @@ Inputs are ``(batch, n_timesteps, n_features)`` (``batch_first``), already scale
 estimator (in float64, before the float32 cast: see ``sklstm/_scaling.py``).
 """
 
+import math
+
 import torch
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence
@@ -269,5 +271,5 @@ class MemberEnsemble(nn.Module):
         if self.training:
             return logits
         log_mean = torch.logsumexp(torch.log_softmax(logits, dim=2), dim=1)
-        return log_mean - torch.log(torch.tensor(float(len(self.members)), device=X.device))
+        return log_mean - math.log(len(self.members))  # the log of the mean, not of the sum
 

@@ -44,7 +44,8 @@ from ._recurrent_params import NETWORK, RUNTIME, SCALE_INPUT, TRAINING
 from ._scaling import ProfileScaling, scaling_choices, scaling_doc, sequence_deviation
 from ._validation import SHAPE_ATTRIBUTES_DOC, to_numpy_input
 
-__all__ = ["CLASSIFIER_PARAMS", "SequenceClassifier", "amplitude_spread", "profile_share"]
+__all__ = ["CLASSIFIER_PARAMS", "SequenceClassifier", "amplitude_spread", "auto_kernels",
+           "profile_share"]
 
 _CLASSIFIER_SCALINGS = scaling_choices("classifier")
 
@@ -153,6 +154,45 @@ AUTO_NARROW_FILTERS = (64, 128, 64)
 AUTO_WIDE_FILTERS = (128, 256, 128)
 AUTO_WIDE_MIN_SEQUENCES = 500
 
+# conv_kernels="auto": LSTM-FCN's widths (8, 5, 3) read 14 steps at once, a few per cent of a
+# sequence of 300-600 steps, where an outline's or a gait's class is a shape tens of steps
+# long (InceptionTime's longest kernels are 40). The widths grow with the longest training
+# sequence, by one more multiple per AUTO_KERNEL_STEPS steps up to AUTO_KERNEL_MAX_SCALE:
+# (8, 5, 3) below 192 steps, (16, 10, 6), (24, 15, 9), then (32, 20, 12) from 448. Seed 0
+# with (32, 20, 12), the rest the defaults: UCR ToeSegmentation2 0.75 -> 0.92, Lightning2
+# 0.71 -> 0.84 (docs/classification.md, "The UCR archive", for every set). Only below
+# AUTO_WIDE_MIN_SEQUENCES training sequences: the long sets it was chosen on have 16-78, and
+# the longest widths cost 2.0 times a training step with the narrow branch but 2.7 times with
+# the wide branch of larger sets (a 500 x 500 fit: about 40 minutes instead of 15).
+AUTO_KERNELS = (8, 5, 3)
+AUTO_KERNEL_STEPS = 128
+AUTO_KERNEL_MAX_SCALE = 4
+
+
+def auto_kernels(n_blocks, longest, n_sequences=0):
+    """The kernel widths of ``conv_kernels="auto"`` for ``n_blocks`` convolutional blocks,
+    sequences of at most ``longest`` real steps and ``n_sequences`` training sequences:
+    LSTM-FCN's 8, 5, 3 (then 3s), times ``longest / 128`` rounded half up (from 1 to 4) below
+    500 training sequences (times 1 from 500), each at most a quarter of ``longest`` (at
+    least 1).
+
+    Examples
+    --------
+    >>> from sklstm.classification import auto_kernels
+    >>> auto_kernels(3, 100), auto_kernels(3, 300), auto_kernels(3, 600), auto_kernels(3, 12)
+    ((8, 5, 3), (16, 10, 6), (32, 20, 12), (3, 3, 3))
+    >>> auto_kernels(3, 600, n_sequences=500)
+    (8, 5, 3)
+    """
+    # Halves round up (Python's round() would send 320 steps to 2).
+    scale = min(AUTO_KERNEL_MAX_SCALE, max(1, int(longest / AUTO_KERNEL_STEPS + 0.5)))
+    if n_sequences >= AUTO_WIDE_MIN_SEQUENCES:
+        scale = 1
+    cap = max(1, int(longest) // 4)
+    widths = (AUTO_KERNELS + (AUTO_KERNELS[-1],) * n_blocks)[:n_blocks]
+    return tuple(min(k * scale, cap) for k in widths)
+
+
 # n_networks="auto": an ensemble of AUTO_NETWORKS networks below AUTO_ENSEMBLE_MAX_SEQUENCES
 # training sequences. There a network's accuracy varies most with its seed (UCR ShapeletSim
 # 0.81-0.93, PickupGestureWiimoteZ 0.60-0.70 over seeds 0-2) and the mean of three networks'
@@ -199,8 +239,11 @@ CLASSIFIER_PARAMS = (
         Param("conv_kernels", "auto", [StrOptions({"auto"}), "array-like"],
               '"auto" or tuple of int',
               """Kernel widths of the convolutional blocks, one per entry of
-              ``conv_filters``. "auto": LSTM-FCN's 8, 5, 3 (then 3), each at most a quarter of
-              the longest training sequence (its real steps, padding not counted; at least
+              ``conv_filters``. "auto" (:func:`auto_kernels`): LSTM-FCN's 8, 5, 3 (then 3)
+              below 192 steps in the longest training sequence (its real steps, padding not
+              counted), times 2, 3 and 4 from 192, 320 and 448 steps when there are fewer
+              than 500 training sequences, so that a long outline or gait is read in shapes
+              tens of steps long (at up to twice the time of a step); each at most a quarter of the longest sequence (at least
               1), so that a short sequence is read by kernels that find a pattern anywhere in
               it rather than only where training showed it."""),
         Param("crop_fraction", "auto", [StrOptions({"auto"}), Interval(Real, 0, 1, closed="right")],
@@ -287,6 +330,8 @@ CLASSIFIER_PARAMS = (
         The training crops' fraction of each sequence (``crop_fraction="auto"`` resolved).
     conv_filters_ : tuple of int
         The convolutional blocks' filters (``conv_filters="auto"`` resolved).
+    conv_kernels_ : tuple of int
+        The convolutional blocks' kernel widths (``conv_kernels="auto"`` resolved).
     n_networks_ : int
         The networks of the ensemble (``n_networks="auto"`` resolved; 1: one network).
     net_ : skorch.NeuralNet
@@ -355,13 +400,17 @@ class SequenceClassifier(ClassifierMixin, BaseRecurrent):
         """Kernel widths of the convolutional blocks, one per entry of ``conv_filters``."""
         n_blocks = len(self._conv_filters())
         if isinstance(self.conv_kernels, str):  # "auto"
-            # LSTM-FCN's widths (8, 5, 3, then 3s), at most a quarter of the longest training
-            # sequence: a kernel as long as the sequence is a position-specific dense layer
-            # and finds a pattern only where training showed it (a car at the edge of six
-            # steps, a longer car); a short kernel finds it anywhere.
-            longest = getattr(self, "_longest_sequence", self.n_timesteps_in_)
-            cap = max(1, longest // 4)
-            return tuple(min(k, cap) for k in ((8, 5) + (3,) * n_blocks)[:n_blocks])
+            # At most a quarter of the longest training sequence: a kernel as long as the
+            # sequence is a position-specific dense layer and finds a pattern only where
+            # training showed it (a car at the edge of six steps, a longer car); a short
+            # kernel finds it anywhere.
+            resolved = getattr(self, "conv_kernels_", None)  # None: saved before 0.3
+            if resolved is not None and len(resolved) == n_blocks:
+                return tuple(resolved)
+            return auto_kernels(n_blocks, getattr(self, "_longest_sequence", self.n_timesteps_in_))
+        return self._stated_kernels(n_blocks)
+
+    def _stated_kernels(self, n_blocks):
         kernels = _positive_ints(self.conv_kernels, "conv_kernels")
         if len(kernels) != n_blocks:
             raise ValueError(
@@ -423,11 +472,16 @@ class SequenceClassifier(ClassifierMixin, BaseRecurrent):
 
     def _input_state(self, X, X3, lengths):
         # What "auto" kernels and crops follow: real steps, not the width of the padding.
-        return {"_longest_sequence": int(X3.shape[1] if lengths is None else lengths.max()),
+        longest = int(X3.shape[1] if lengths is None else lengths.max())
+        filters = self._auto_filters(len(X3))
+        return {"_longest_sequence": longest,
                 # Mostly of one length (the median as long as the longest): one aligned
                 # span, some with a missing tail (UCR DodgerLoopDay: 1 day of 78 cut short).
                 "_equal_lengths": bool(lengths is None or np.median(lengths) >= lengths.max()),
-                "conv_filters_": self._auto_filters(len(X3)),
+                "conv_filters_": filters,
+                "conv_kernels_": (auto_kernels(len(filters), longest, len(X3))
+                                  if isinstance(self.conv_kernels, str)
+                                  else self._stated_kernels(len(filters))),
                 "n_networks_": self._auto_networks(len(X3))}
 
     def _auto_networks(self, n_samples):
