@@ -158,33 +158,34 @@ AUTO_WIDE_MIN_SEQUENCES = 500
 # sequence of 300-600 steps, where an outline's or a gait's class is a shape tens of steps
 # long (InceptionTime's longest kernels are 40). The widths grow with the longest training
 # sequence, by one more multiple per AUTO_KERNEL_STEPS steps up to AUTO_KERNEL_MAX_SCALE:
-# (8, 5, 3) below 192 steps, (16, 10, 6), (24, 15, 9), then (32, 20, 12) from 448. Seed 0
-# with (32, 20, 12), the rest the defaults: UCR ToeSegmentation2 0.75 -> 0.92, Lightning2
-# 0.71 -> 0.84 (docs/classification.md, "The UCR archive", for every set). Only below
+# (8, 5, 3) below 96 steps, (16, 10, 6), (24, 15, 9), then (32, 20, 12) from 224. Seed 0,
+# the rest the defaults: with (32, 20, 12), UCR ToeSegmentation2 (343 steps) 0.75 -> 0.92,
+# Lightning2 (637) 0.71 -> 0.84; with (16, 10, 6), ECGFiveDays (136) 0.93 -> 0.99,
+# PowerCons (144) 0.89 -> 0.94 (docs/classification.md, "The UCR archive", for every set). Only below
 # AUTO_WIDE_MIN_SEQUENCES training sequences: the long sets it was chosen on have 16-78, and
 # the longest widths cost 2.0 times a training step with the narrow branch but 2.7 times with
 # the wide branch of larger sets (a 500 x 500 fit: about 40 minutes instead of 15).
 AUTO_KERNELS = (8, 5, 3)
-AUTO_KERNEL_STEPS = 128
+AUTO_KERNEL_STEPS = 64
 AUTO_KERNEL_MAX_SCALE = 4
 
 
 def auto_kernels(n_blocks, longest, n_sequences=0):
     """The kernel widths of ``conv_kernels="auto"`` for ``n_blocks`` convolutional blocks,
     sequences of at most ``longest`` real steps and ``n_sequences`` training sequences:
-    LSTM-FCN's 8, 5, 3 (then 3s), times ``longest / 128`` rounded half up (from 1 to 4) below
+    LSTM-FCN's 8, 5, 3 (then 3s), times ``longest / 64`` rounded half up (from 1 to 4) below
     500 training sequences (times 1 from 500), each at most a quarter of ``longest`` (at
     least 1).
 
     Examples
     --------
     >>> from sklstm.classification import auto_kernels
-    >>> auto_kernels(3, 100), auto_kernels(3, 300), auto_kernels(3, 600), auto_kernels(3, 12)
+    >>> auto_kernels(3, 80), auto_kernels(3, 140), auto_kernels(3, 600), auto_kernels(3, 12)
     ((8, 5, 3), (16, 10, 6), (32, 20, 12), (3, 3, 3))
     >>> auto_kernels(3, 600, n_sequences=500)
     (8, 5, 3)
     """
-    # Halves round up (Python's round() would send 320 steps to 2).
+    # Halves round up (Python's round() would send 160 steps to 2).
     scale = min(AUTO_KERNEL_MAX_SCALE, max(1, int(longest / AUTO_KERNEL_STEPS + 0.5)))
     if n_sequences >= AUTO_WIDE_MIN_SEQUENCES:
         scale = 1
@@ -240,8 +241,8 @@ CLASSIFIER_PARAMS = (
               '"auto" or tuple of int',
               """Kernel widths of the convolutional blocks, one per entry of
               ``conv_filters``. "auto" (:func:`auto_kernels`): LSTM-FCN's 8, 5, 3 (then 3)
-              below 192 steps in the longest training sequence (its real steps, padding not
-              counted), times 2, 3 and 4 from 192, 320 and 448 steps when there are fewer
+              below 96 steps in the longest training sequence (its real steps, padding not
+              counted), times 2, 3 and 4 from 96, 160 and 224 steps when there are fewer
               than 500 training sequences, so that a long outline or gait is read in shapes
               tens of steps long (at up to twice the time of a step); each at most a quarter of the longest sequence (at least
               1), so that a short sequence is read by kernels that find a pattern anywhere in

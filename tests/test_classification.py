@@ -159,17 +159,17 @@ def test_defaults_trained_on_the_six_course_cars_read_cars_at_other_positions_an
 def test_auto_kernels_grow_with_the_longest_training_sequence_up_to_a_quarter_of_it():
     rng = np.random.default_rng(0)
     widths = {}
-    for n_steps in (6, 26, 100, 191, 192, 320, 500):
+    for n_steps in (6, 26, 95, 96, 160, 224):
         X = rng.normal(size=(8, n_steps, 1))
         clf = SequenceClassifier(hidden_size=2, conv_filters=(2, 2, 2), max_epochs=1,
                                  n_networks=1, random_state=0).fit(X, np.arange(8) % 2)
         widths[n_steps] = tuple(block[1].kernel_size[0]
                                 for block in clf.net_.module_.conv.blocks)
-    assert widths == {6: (1, 1, 1), 26: (6, 5, 3), 100: (8, 5, 3), 191: (8, 5, 3),
-                      192: (16, 10, 6), 320: (24, 15, 9), 500: (32, 20, 12)}
-    # The real steps count, not the padding: sequences of 100 steps padded to 500.
+    assert widths == {6: (1, 1, 1), 26: (6, 5, 3), 95: (8, 5, 3), 96: (16, 10, 6),
+                      160: (24, 15, 9), 224: (32, 20, 12)}
+    # The real steps count, not the padding: sequences of 80 steps padded to 500.
     padded = np.full((8, 500, 1), np.nan)
-    padded[:, :100] = rng.normal(size=(8, 100, 1))
+    padded[:, :80] = rng.normal(size=(8, 80, 1))
     clf = SequenceClassifier(hidden_size=2, conv_filters=(2, 2, 2), max_epochs=1,
                              n_networks=1, random_state=0).fit(padded, np.arange(8) % 2)
     assert [b[1].kernel_size[0] for b in clf.net_.module_.conv.blocks] == [8, 5, 3]
