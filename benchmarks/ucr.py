@@ -49,12 +49,14 @@ MEASURED = ("sklstm", "MiniRocket", "1-NN DTW")
 # (batches of 64 and 100 epochs whatever the set's size, no profile channel), kept for the
 # before/after columns. Not in MEASURED: run with --methods, shown beside, never ranked.
 def _earlier_defaults(X):
-    """The defaults before issue 26 (0.2), pinned: one network, the full-width branch, 100
-    epochs in batches of 64, crops of 70% for any sequences of 64 steps or more."""
+    """The defaults before issue 26 (0.2), pinned: one network, the full-width branch with
+    LSTM-FCN's kernels (8, 5, 3, each at most a quarter of the longest sequence), 100 epochs in
+    batches of 64, crops of 70% for any sequences of 64 steps or more."""
     real = np.isfinite(np.asarray(X, dtype=float).reshape(len(X), X.shape[1], -1)).any(axis=2)
     longest = int(real.any(axis=0).nonzero()[0].max()) + 1 if real.any() else 0
     return {"batch_size": 64, "max_epochs": 100, "profile_channel": False,
             "conv_filters": (128, 256, 128), "n_networks": 1,
+            "conv_kernels": tuple(min(k, max(1, longest // 4)) for k in (8, 5, 3)),
             "crop_fraction": 0.7 if longest >= 64 else 1.0}
 
 
