@@ -161,11 +161,15 @@ AUTO_WIDE_MIN_SEQUENCES = 500
 # (8, 5, 3) below 96 steps, (16, 10, 6), (24, 15, 9), then (32, 20, 12) from 224. Seed 0,
 # the rest the defaults: with (32, 20, 12), UCR ToeSegmentation2 (343 steps) 0.75 -> 0.92,
 # Lightning2 (637) 0.71 -> 0.84; with (16, 10, 6), ECGFiveDays (136) 0.93 -> 0.99,
-# PowerCons (144) 0.89 -> 0.94 (docs/classification.md, "The UCR archive", for every set). Only below
-# AUTO_WIDE_MIN_SEQUENCES training sequences: the long sets it was chosen on have 16-78, and
-# the longest widths cost 2.0 times a training step with the narrow branch but 2.7 times with
-# the wide branch of larger sets (a 500 x 500 fit: about 40 minutes instead of 15).
+# PowerCons (144) 0.89 -> 0.94 (docs/classification.md, "The UCR archive", for every set).
+# Only below AUTO_KERNEL_MAX_SEQUENCES training sequences, where the sets that gained are
+# (16-78 sequences). From 100, seeds 0-2: PowerCons (180) 0.915 -> 0.933, Plane (105)
+# 1.000 both, MedicalImages (381) 0.781 -> 0.770, and ACSF1 (100 x 1,460) 0.900 -> 0.830 on
+# seed 1; larger sets have the data to learn long shapes from short kernels, and with the
+# wide branch from 500 the longest widths cost 2.7 times a training step (2.0 with the
+# narrow one).
 AUTO_KERNELS = (8, 5, 3)
+AUTO_KERNEL_MAX_SEQUENCES = 100
 AUTO_KERNEL_STEPS = 64
 AUTO_KERNEL_MAX_SCALE = 4
 
@@ -174,7 +178,7 @@ def auto_kernels(n_blocks, longest, n_sequences=0):
     """The kernel widths of ``conv_kernels="auto"`` for ``n_blocks`` convolutional blocks,
     sequences of at most ``longest`` real steps and ``n_sequences`` training sequences:
     LSTM-FCN's 8, 5, 3 (then 3s), times ``longest / 64`` rounded half up (from 1 to 4) below
-    500 training sequences (times 1 from 500), each at most a quarter of ``longest`` (at
+    100 training sequences (times 1 from 100), each at most a quarter of ``longest`` (at
     least 1).
 
     Examples
@@ -182,12 +186,12 @@ def auto_kernels(n_blocks, longest, n_sequences=0):
     >>> from sklstm.classification import auto_kernels
     >>> auto_kernels(3, 80), auto_kernels(3, 140), auto_kernels(3, 600), auto_kernels(3, 12)
     ((8, 5, 3), (16, 10, 6), (32, 20, 12), (3, 3, 3))
-    >>> auto_kernels(3, 600, n_sequences=500)
+    >>> auto_kernels(3, 600, n_sequences=100)
     (8, 5, 3)
     """
     # Halves round up (Python's round() would send 160 steps to 2).
     scale = min(AUTO_KERNEL_MAX_SCALE, max(1, int(longest / AUTO_KERNEL_STEPS + 0.5)))
-    if n_sequences >= AUTO_WIDE_MIN_SEQUENCES:
+    if n_sequences >= AUTO_KERNEL_MAX_SEQUENCES:
         scale = 1
     cap = max(1, int(longest) // 4)
     widths = (AUTO_KERNELS + (AUTO_KERNELS[-1],) * n_blocks)[:n_blocks]
@@ -243,9 +247,9 @@ CLASSIFIER_PARAMS = (
               ``conv_filters``. "auto" (:func:`auto_kernels`): LSTM-FCN's 8, 5, 3 (then 3)
               below 96 steps in the longest training sequence (its real steps, padding not
               counted), times 2, 3 and 4 from 96, 160 and 224 steps when there are fewer
-              than 500 training sequences, so that a long outline or gait is read in shapes
-              tens of steps long (at up to twice the time of a step); each at most a quarter of the longest sequence (at least
-              1), so that a short sequence is read by kernels that find a pattern anywhere in
+              than 100 training sequences, so that a long outline or gait is read in shapes
+              tens of steps long (at up to twice the time of a step); each at most a
+              quarter of the longest sequence (at least 1), so that a short sequence is read by kernels that find a pattern anywhere in
               it rather than only where training showed it."""),
         Param("crop_fraction", "auto", [StrOptions({"auto"}), Interval(Real, 0, 1, closed="right")],
               '"auto" or float in (0, 1]',

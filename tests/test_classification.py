@@ -174,10 +174,15 @@ def test_auto_kernels_grow_with_the_longest_training_sequence_up_to_a_quarter_of
                              n_networks=1, random_state=0).fit(padded, np.arange(8) % 2)
     assert [b[1].kernel_size[0] for b in clf.net_.module_.conv.blocks] == [8, 5, 3]
     assert clf.conv_kernels_ == (8, 5, 3)
-    # From 500 training sequences the widths stay LSTM-FCN's, however long the sequences.
-    many = rng.normal(size=(500, 200, 1))
+    # From 100 training sequences the widths stay LSTM-FCN's, however long the sequences;
+    # 99 get the longer ones.
+    many = rng.normal(size=(100, 300, 1))
     clf = SequenceClassifier(hidden_size=2, conv_filters=(2, 2, 2), max_epochs=1,
-                             n_networks=1, random_state=0).fit(many, np.arange(500) % 2)
+                             n_networks=1, random_state=0).fit(many, np.arange(100) % 2)
+    assert clf.conv_kernels_ == (8, 5, 3)
+    clf.fit(many[:99], np.arange(99) % 2)
+    assert clf.conv_kernels_ == (32, 20, 12)
+    clf.fit(many, np.arange(100) % 2)
     assert [b[1].kernel_size[0] for b in clf.net_.module_.conv.blocks] == [8, 5, 3]
     clf = SequenceClassifier(hidden_size=2, conv_filters=(2, 3), conv_kernels=(4, 2),
                              n_networks=1, max_epochs=1).fit(X, np.arange(8) % 2)
