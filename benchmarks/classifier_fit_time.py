@@ -18,10 +18,9 @@ from sklstm import SequenceClassifier
 
 SETTINGS = {
     "defaults (500 sequences: filters 128-256-128, one network, no crops)": {},
-    "defaults below 500 sequences (100-499: filters 64-128-64, kernels 32-20-12)": {
+    "defaults at 100-499 sequences (filters 64-128-64)": {"conv_filters": (64, 128, 64)},
+    "one network of the defaults below 100 sequences (kernels 32-20-12; they train three)": {
         "conv_filters": (64, 128, 64), "conv_kernels": (32, 20, 12)},
-    "the same with LSTM-FCN's kernels 8-5-3 (the defaults below 500 until 2026-12-05)": {
-        "conv_filters": (64, 128, 64), "conv_kernels": (8, 5, 3)},
     "earlier defaults (batches of 64, 100 epochs, filters 128-256-128, crops)": {
         "batch_size": 64, "max_epochs": 100, "profile_channel": False,
         "conv_filters": (128, 256, 128), "conv_kernels": (8, 5, 3), "n_networks": 1,
