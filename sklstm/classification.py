@@ -249,8 +249,9 @@ CLASSIFIER_PARAMS = (
               counted), times 2, 3 and 4 from 96, 160 and 224 steps when there are fewer
               than 100 training sequences, so that a long outline or gait is read in shapes
               tens of steps long (at up to twice the time of a step); each at most a
-              quarter of the longest sequence (at least 1), so that a short sequence is read by kernels that find a pattern anywhere in
-              it rather than only where training showed it."""),
+              quarter of the longest sequence (at least 1), so that a short sequence is
+              read by kernels that find a pattern anywhere in it rather than only where
+              training showed it."""),
         Param("crop_fraction", "auto", [StrOptions({"auto"}), Interval(Real, 0, 1, closed="right")],
               '"auto" or float in (0, 1]',
               f"""Window slicing (Le Guennec et al. 2016): every training batch shows each
@@ -409,10 +410,12 @@ class SequenceClassifier(ClassifierMixin, BaseRecurrent):
             # sequence is a position-specific dense layer and finds a pattern only where
             # training showed it (a car at the edge of six steps, a longer car); a short
             # kernel finds it anywhere.
-            resolved = getattr(self, "conv_kernels_", None)  # None: saved before 0.3
+            resolved = getattr(self, "conv_kernels_", None)
             if resolved is not None and len(resolved) == n_blocks:
                 return tuple(resolved)
-            return auto_kernels(n_blocks, getattr(self, "_longest_sequence", self.n_timesteps_in_))
+            # A model saved before conv_kernels_ existed had LSTM-FCN's widths, capped.
+            longest = getattr(self, "_longest_sequence", self.n_timesteps_in_)
+            return auto_kernels(n_blocks, longest, n_sequences=AUTO_KERNEL_MAX_SEQUENCES)
         return self._stated_kernels(n_blocks)
 
     def _stated_kernels(self, n_blocks):

@@ -566,3 +566,17 @@ def test_auto_profile_channel_only_for_sequences_that_share_one_curve():
     flat = np.ones((10, 5, 2))
     flat[:, :, 1] = np.nan
     assert profile_share(flat) == 0.0
+
+
+def test_grown_kernels_survive_save_and_load(tmp_path):
+    import sklstm
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(20, 300, 1))
+    clf = SequenceClassifier(hidden_size=4, conv_filters=(4, 4, 4), max_epochs=1,
+                             random_state=0).fit(X, np.arange(20) % 2)
+    assert clf.conv_kernels_ == (32, 20, 12)
+    clf.save(tmp_path / "model")
+    loaded = sklstm.load(tmp_path / "model")
+    assert loaded.conv_kernels_ == (32, 20, 12)
+    np.testing.assert_allclose(loaded.predict_proba(X), clf.predict_proba(X), rtol=1e-6)
