@@ -22,7 +22,8 @@ resume and two processes (``--shard 1/2`` and ``2/2``, one core each: sklstm's d
 one torch thread) share the work. Scores: accuracy and log loss on the test split, fit and
 predict seconds. ``--write-docs`` fills the UCR block of ``docs/classification.md``: per
 set, the mean and spread over seeds, the mean accuracy and mean rank over the sets every
-method finished, wins/ties/losses of sklstm against each anchor, and a scatter plot of
+method finished, wins/ties/losses of sklstm against each anchor with the Wilcoxon
+signed-rank test's p-value over those sets (``paired_test``), and a scatter plot of
 sklstm against InceptionTime (``docs/ucr_vs_inceptiontime.png``).
 """
 
@@ -184,6 +185,29 @@ def summary(results, names):
     return per_set, spread.reindex(names), fit.reindex(names)
 
 
+def paired_test(ours, theirs):
+    """Two-sided Wilcoxon signed-rank p-value of per-set accuracies (Demsar 2006: the paired
+    test of two classifiers over many data sets, as critical-difference diagrams use); sets
+    where both score the same are left out (``zero_method="wilcox"``). None when every set
+    ties."""
+    from scipy.stats import wilcoxon
+
+    diff = np.asarray(ours, dtype=float) - np.asarray(theirs, dtype=float)
+    if not np.any(np.abs(diff) > 1e-9):
+        return None
+    # Float noise left by averaging seeds is a tie, which the test leaves out.
+    diff = np.where(np.abs(diff) > 1e-9, diff, 0.0)
+    return float(wilcoxon(diff, zero_method="wilcox").pvalue)
+
+
+def _paired(ours, theirs):
+    """Wins / ties / losses of ``ours`` and the paired test's p-value, as table cells."""
+    diff = ours - theirs
+    wtl = f"{(diff > 1e-9).sum()} / {(diff.abs() <= 1e-9).sum()} / {(diff < -1e-9).sum()}"
+    p = paired_test(ours, theirs)
+    return wtl, "" if p is None else f"{p:.3f}"
+
+
 def report(per_set, spread, fit):
     methods = [m for m in MEASURED if m in per_set] + ["HC2", "InceptionTime"]
     extra = [m for m in SKLSTM_SETTINGS if m not in MEASURED and m in per_set]
@@ -199,21 +223,19 @@ def report(per_set, spread, fit):
                      f" | {'' if pd.isna(s) else f'{s:.3f}'} | {'' if pd.isna(f) else f'{f:.0f}'} |")
     if len(complete):
         ranks = complete.rank(axis=1, ascending=False).mean()
-        lines += ["", "| method | mean accuracy | mean rank | sklstm wins / ties / losses |",
-                  "| --- | ---: | ---: | ---: |"]
+        lines += ["", "| method | mean accuracy | mean rank | sklstm wins / ties / losses "
+                  "| Wilcoxon p, sklstm vs it |", "| --- | ---: | ---: | ---: | ---: |"]
         for m in methods:
             if m == "sklstm" or "sklstm" not in complete:
-                wtl = ""
+                wtl = p = ""
             else:
-                diff = complete["sklstm"] - complete[m]
-                wtl = f"{(diff > 1e-9).sum()} / {(diff.abs() <= 1e-9).sum()} / {(diff < -1e-9).sum()}"
-            lines.append(f"| {m} | {complete[m].mean():.4f} | {ranks[m]:.2f} | {wtl} |")
+                wtl, p = _paired(complete["sklstm"], complete[m])
+            lines.append(f"| {m} | {complete[m].mean():.4f} | {ranks[m]:.2f} | {wtl} | {p} |")
         for m in extra:  # beside the table: its mean over the same sets, unranked
             shown = per_set.loc[complete.index, m]
             if shown.notna().all() and "sklstm" in complete:
-                diff = complete["sklstm"] - shown
-                wtl = f"{(diff > 1e-9).sum()} / {(diff.abs() <= 1e-9).sum()} / {(diff < -1e-9).sum()}"
-                lines.append(f"| {m} (not ranked) | {shown.mean():.4f} |  | {wtl} |")
+                wtl, p = _paired(complete["sklstm"], shown)
+                lines.append(f"| {m} (not ranked) | {shown.mean():.4f} |  | {wtl} | {p} |")
         if "MiniRocket" in per_set and "sklstm" in per_set:
             # Over every set both were measured on: MiniRocket is measured in the same run,
             # so the sets without published anchors (missing values, unequal lengths) count.
