@@ -548,18 +548,24 @@ def test_profile_channel_is_the_departure_from_the_mean_training_sequence():
     assert np.isfinite(clf.predict_proba(longer)).all()
 
 
-def test_auto_profile_channel_only_for_sequences_that_share_one_curve():
+def test_auto_profile_channel_only_for_sequences_that_share_a_time_frame():
     from sklstm.classification import profile_share
 
     X, y = _one_curve(40, 0)
     rng = np.random.default_rng(0)
     shifted = np.array([np.roll(row, k) for row, k in zip(X, rng.integers(0, 80, 40))])
     assert profile_share(X) > 0.99 and profile_share(shifted) < 0.2
+    # Recordings of unequal lengths (two in three cut short) with no shared curve: patterns
+    # at any position, no shared frame; the same cuts on the shared curve keep it.
+    cut = lambda A: pad_sequences([row[: 80 if i % 3 == 0 else 50 + i % 7]  # noqa: E731
+                                   for i, row in enumerate(A)])
     params = dict(architecture="recurrent", hidden_size=8, max_epochs=1, random_state=0)
-    assert SequenceClassifier(**params).fit(X, y).profile_channel_
-    assert not SequenceClassifier(**params).fit(shifted, y).profile_channel_
+    assert SequenceClassifier(**params).fit(cut(X), y).profile_channel_
+    assert not SequenceClassifier(**params).fit(cut(shifted), y).profile_channel_
+    # One length: one span each (a day, an outline), whatever the share.
+    assert SequenceClassifier(**params).fit(shifted, y).profile_channel_
     assert not SequenceClassifier(profile_channel=False, **params).fit(X, y).profile_channel_
-    assert SequenceClassifier(profile_channel=True, **params).fit(shifted, y).profile_channel_
+    assert SequenceClassifier(profile_channel=True, **params).fit(cut(shifted), y).profile_channel_
     # A profile of fewer than 30 sequences is about as noisy as the differences.
     assert not SequenceClassifier(**params).fit(X[:29], y[:29]).profile_channel_
     # Constant and never-observed features explain nothing.
