@@ -30,6 +30,17 @@ requires_cuda = pytest.mark.skipif(
 )
 
 
+def load_script(path, name):
+    """A script outside the package (``benchmarks/``, ``examples/``, ``scripts/``) loaded
+    as the module ``name``, so tests can call its functions."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def run_fresh_python(code):
     """Run ``code`` in a new interpreter (nothing imported yet); fail with its stderr if it
     fails. Returns the completed process (its stdout)."""

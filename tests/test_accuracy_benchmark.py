@@ -1,21 +1,19 @@
 """The accuracy benchmark's protocol: origins, baselines and metrics on series with known answers."""
 
-import importlib.util
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
+from .conftest import load_script
+
 SCRIPT = Path(__file__).resolve().parents[1] / "benchmarks" / "accuracy.py"
 
 
 @pytest.fixture(scope="module")
 def bench():
-    spec = importlib.util.spec_from_file_location("accuracy_benchmark", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script(SCRIPT, "accuracy_benchmark")
 
 
 def seasonal_series(n, noise=0.0, trend=0.0, seed=0):

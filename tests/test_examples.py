@@ -1,6 +1,5 @@
 """Smoke versions of the three tasks on the real data (few epochs, small slices)."""
 
-import importlib.util
 import io
 from contextlib import redirect_stdout
 from pathlib import Path
@@ -14,16 +13,13 @@ from sklearn.pipeline import make_pipeline
 
 from sklstm import LSTMForecaster, SequenceWindower, make_sequences
 
-from .conftest import requires_data
+from .conftest import load_script, requires_data
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
 
 def load_example(name):
-    spec = importlib.util.spec_from_file_location(f"example_{name}", EXAMPLES / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script(EXAMPLES / f"{name}.py", f"example_{name}")
 
 
 def test_car_example_is_perfect_on_toy_and_new_cars():

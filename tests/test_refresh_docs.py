@@ -1,16 +1,15 @@
 """Documentation tables are the output of the commands the pages name."""
 
-import importlib.util
 import re
 import shlex
 from pathlib import Path
 
 import pytest
 
+from .conftest import load_script
+
 ROOT = Path(__file__).resolve().parents[1]
-spec = importlib.util.spec_from_file_location("refresh_docs", ROOT / "scripts" / "refresh_docs.py")
-refresh_docs = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(refresh_docs)
+refresh_docs = load_script(ROOT / "scripts" / "refresh_docs.py", "refresh_docs")
 
 PAGE = """# Title
 <!-- output: echo one -->

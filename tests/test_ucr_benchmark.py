@@ -1,6 +1,5 @@
 """The UCR benchmark's report: wins, ties, losses and the paired test over sets."""
 
-import importlib.util
 from pathlib import Path
 
 import numpy as np
@@ -8,15 +7,14 @@ import pandas as pd
 import pytest
 from scipy.stats import wilcoxon
 
+from .conftest import load_script
+
 SCRIPT = Path(__file__).resolve().parents[1] / "benchmarks" / "ucr.py"
 
 
 @pytest.fixture(scope="module")
 def bench():
-    spec = importlib.util.spec_from_file_location("ucr_benchmark", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script(SCRIPT, "ucr_benchmark")
 
 
 def test_the_paired_test_leaves_ties_out_and_matches_scipy(bench):
