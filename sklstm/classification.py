@@ -113,12 +113,14 @@ def amplitude_spread(X3):
 # 0.87); from 30 (seed 0): OliveOil 0.87 and 0.40, Meat 0.92 and 0.72, Car 0.80 and 0.65.
 # Session 12 added "of one length": on the ten such sets of 30 sequences or more whose
 # share is below 0.5, seeds 0-2 with the channel against without: PowerCons 0.915 ->
-# 0.996, ToeSegmentation2 0.915 -> 0.921, MelbournePedestrian 0.964 -> 0.968, Lightning2
+# 0.996, ToeSegmentation2 0.915 -> 0.920, MelbournePedestrian 0.964 -> 0.968, Lightning2
 # 0.880 -> 0.863, the other six within a point; BasicMotions (seeds 0-4) 0.990 -> 0.995.
 # Outside the subset: WordSynonyms 0.526 -> 0.627, Worms 0.705 -> 0.653 (motion cut into
 # pieces of one length, where no step is like another), CricketX and Earthquakes level.
 AUTO_PROFILE_SHARE = 0.5
 AUTO_PROFILE_MIN_SEQUENCES = 30
+
+
 def auto_profile_channel(X3, equal_lengths):
     """Whether ``profile_channel="auto"`` adds the profile channel for the training sequences
     ``X3``: from 30 of them, when they are (mostly) of one length (``equal_lengths``) or
