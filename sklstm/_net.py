@@ -12,6 +12,7 @@ the strided view when the windows are too large to materialise), and ``train_spl
 
 import contextlib
 import copy
+import functools
 
 import numpy as np
 import torch
@@ -66,7 +67,27 @@ def autocast(net):
     dtype = AUTOCAST_DTYPES[net.precision]
     if dtype is None:
         return contextlib.nullcontext()
-    return torch.autocast(torch.device(net.device).type, dtype=dtype)
+    kind = torch.device(net.device).type
+    if kind == "cpu" and not cpu_runs_bfloat16_lstm():
+        # oneDNN builds bfloat16 LSTMs only on CPUs with AVX-512 (on AVX2 it raises "could
+        # not create a primitive descriptor"): there the recurrent layers run torch's own
+        # float32 kernels and the dense and convolutional layers still run in bfloat16.
+        context = contextlib.ExitStack()
+        context.enter_context(torch.backends.mkldnn.flags(enabled=False))
+        context.enter_context(torch.autocast(kind, dtype=dtype))
+        return context
+    return torch.autocast(kind, dtype=dtype)
+
+
+@functools.lru_cache(maxsize=1)
+def cpu_runs_bfloat16_lstm():
+    """Whether this CPU runs an LSTM under bfloat16 autocast (probed once per process)."""
+    try:
+        with torch.autocast("cpu", dtype=torch.bfloat16):
+            torch.nn.LSTM(1, 1)(torch.zeros(1, 1, 1))
+    except RuntimeError:
+        return False
+    return True
 
 
 def compact_recurrent_weights(module):

@@ -122,7 +122,8 @@ RUNTIME = ParamSet(
           prediction run under ``torch.autocast`` in bfloat16 (weights, gradients, the loss
           and the optimizer stay float32); for CUDA devices with bfloat16 support (Ampere
           and later), where large networks gain from it (docs/benchmarks.md, section 7). On
-          the CPU it runs but is slower than float32. "float32": no autocast."""),
+          the CPU it runs but is slower than float32; on a CPU without AVX-512 (no oneDNN
+          bfloat16 LSTM) the recurrent layers stay float32. "float32": no autocast."""),
     Param("compile", False, ["boolean"], "bool",
           "Run the module through ``torch.compile`` (pays off for large models on GPU)."),
     Param("torch_threads", "auto", [_positive_int, StrOptions({"auto"}), None],
