@@ -489,7 +489,7 @@ class SequenceClassifier(ClassifierMixin, BaseRecurrent):
         scaling = _CLASSIFIER_SCALINGS[choice].fit_for(self, X3, y, choice)
         profile = self.profile_channel
         if profile == "auto":
-            profile = auto_profile_channel(X3, getattr(self, "_equal_lengths", False))
+            profile = auto_profile_channel(X3, self._equal_lengths)  # from _input_state
         if profile:
             scaling = ProfileScaling.fit(X3, scaling)
         return {"scaling_": scaling, "input_scaling_": choice,
