@@ -132,6 +132,11 @@ class BaseRecurrent(BaseEstimator):
         """Latest samples kept out of training (for calibration); none by default."""
         return 0
 
+    def _first_training_sample(self, X, n_samples):
+        """How many of the oldest samples this call leaves out (``training_start_``); None:
+        the estimator never leaves any out (and has no ``training_start_``)."""
+        return None
+
     def _trained_state(self, X3, y, n_held, lengths):
         """After training, with all validated samples: what is learnt from the trained net."""
         return {}

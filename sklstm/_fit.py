@@ -7,6 +7,7 @@ learn, as dictionaries of fitted attributes; this module is the one place that s
 the order below, so a hook never depends on another hook having run first:
 
 1. ``_prepare_X(X, reset)`` -> ``(X3, lengths)``; ``_validate_y(y, n)`` -> y;
+   ``_first_training_sample(X, n)`` -> the oldest samples left out (``training_start_``);
    ``_n_held_out(n)`` -> the latest samples kept out of training;
 2. fresh fit: ``_target_state(y, classes)``, ``_input_state(X, X3, lengths)``,
    ``_scaling_state(X3, y)``; continued fit: ``_check_targets(y, classes)``;
@@ -53,6 +54,10 @@ def train(estimator, X, y, *, epochs, continuing, classes):
     _netbuild.check_components(est)
     X3, lengths = est._prepare_X(X, reset=not continuing)
     y = est._validate_y(y, X3.shape[0])
+    start = est._first_training_sample(X, X3.shape[0])
+    if start:
+        X3, y = X3[start:], y[start:]
+        lengths = None if lengths is None else lengths[start:]
     n_held = est._n_held_out(X3.shape[0])
     X_all, y_all, lengths_all = X3, y, lengths
     if n_held:
@@ -69,6 +74,8 @@ def train(estimator, X, y, *, epochs, continuing, classes):
         _learn(est, {"_seed": draw_seed(est.random_state)})
         _learn(est, _shared(est._scaling_state(X3, y)))
     _learn(est, est._batch_state())
+    if start is not None:
+        _learn(est, {"training_start_": start})
     data = SequenceData(
         X3,
         est._encode_y(y),

@@ -75,6 +75,11 @@ def window_state_season(X):
     return int(season)
 
 
+def from_make_sequences(X):
+    """Whether X are windows of ``make_sequences`` (in time order, their series counted)."""
+    return hasattr(X, "n_series")
+
+
 def window_series_count(X):
     """How many series' windows share each time step in X (1 unless a panel's windows)."""
     count = getattr(X, "n_series", None)
