@@ -54,7 +54,7 @@ part."""
 
 # max_samples_per_series="auto": each series' latest 20,000 windows (issue 28). On the sunspot
 # series trained before 1990 and scored on 1990-1999 (seeds 0-2, the one-cycle defaults),
-# the latest 20,000 daily windows gave RMSE 16.09 against 16.22 for all 51,000, 16.19 for
+# the latest 20,000 daily windows gave RMSE 16.09 against 16.22 for all 51,498, 16.19 for
 # 40,000 and 16.24 for 10,000; on the course's test split they reach its RMSE in a tenth of
 # the time. No series of M3, M4 hourly/weekly or the weather panel is that long.
 AUTO_MAX_SAMPLES_PER_SERIES = 20_000
@@ -103,13 +103,13 @@ FORECASTER_PARAMS = (
               f"""Train on each series' latest this many windows (as darts'
               ``max_samples_per_ts``): a long history's oldest windows cost training time
               and may describe a past the series has left. Counted per series for the
-              windows of :func:`make_sequences` (a panel's latest ``n x`` its number of
+              windows of :func:`~sklstm.make_sequences` (a panel's latest ``n x`` its number of
               series, about the latest ``n`` of each); for other arrays, the latest ``n``
               rows (rows must be in time order, as for ``validation_fraction``).
               ``training_start_`` says where training began. "auto":
-              {AUTO_MAX_SAMPLES_PER_SERIES:,} for the windows of :func:`make_sequences`
+              {AUTO_MAX_SAMPLES_PER_SERIES:,} for the windows of :func:`~sklstm.make_sequences`
               (chosen on the sunspot series before 1990, scored on 1990-1999: RMSE 16.09
-              against 16.22 with all 51,000; docs/benchmarks.md section 3), all of them for
+              against 16.22 with all 51,498; docs/benchmarks.md section 3), all of them for
               other arrays, whose order sklstm cannot know; None: all."""),
     )
     + ParamSet(

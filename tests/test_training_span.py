@@ -4,9 +4,12 @@ import numpy as np
 import pandas as pd
 import pytest
 from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
+from sklearn.pipeline import make_pipeline
+from sklearn.utils import _safe_indexing
 from sklearn.utils._param_validation import InvalidParameterError
 
-from sklstm import GRUForecaster, LSTMForecaster, make_sequences
+from sklstm import GRUForecaster, LSTMForecaster, SequenceWindower, make_sequences
+from sklstm._window_array import from_make_sequences
 from sklstm.forecasting import AUTO_MAX_SAMPLES_PER_SERIES
 
 SMALL = dict(hidden_size=4, max_epochs=2, early_stopping=False, random_state=0)
@@ -67,6 +70,13 @@ def test_the_rule_holds_in_every_door():
                           {"hidden_size": [4]}, cv=TimeSeriesSplit(2)).fit(X, y)
     # The refit on all 490 windows and each split's fit keep their latest 100.
     assert search.best_estimator_.training_start_ == len(X) - 100
+    pipe = make_pipeline(SequenceWindower(window_length=7),
+                         LSTMForecaster(max_samples_per_series=100, **SMALL)).fit(X, y)
+    assert pipe[-1].training_start_ == len(X) - 100
+    # "auto" reads the windows' origin, which survives a search's row split and a windower.
+    assert from_make_sequences(_safe_indexing(X, np.arange(50)))
+    assert from_make_sequences(SequenceWindower(window_length=7).fit_transform(X))
+    assert not from_make_sequences(np.asarray(X))
 
     sktime_door = pytest.importorskip("sklstm.sktime", reason="the sktime door needs sktime")
     forecaster = sktime_door.LSTMForecaster(window_length=10, max_samples_per_series=100,
@@ -82,3 +92,16 @@ def test_max_samples_per_series_is_validated(value):
     X, y = make_sequences(daily(100), 10)
     with pytest.raises(InvalidParameterError, match="max_samples_per_series"):
         LSTMForecaster(max_samples_per_series=value, **SMALL).fit(X, y)
+
+
+def test_the_training_span_benchmark_reports_the_windows_each_cap_keeps():
+    from pathlib import Path
+
+    from .conftest import load_script
+
+    script = Path(__file__).resolve().parents[1] / "benchmarks" / "training_span.py"
+    bench = load_script(script, "training_span_benchmark")
+    series = daily(420)
+    rows = bench.probe(series[:360], series[360:], caps=[120, None], seeds=[0])
+    assert [(cap, kept) for cap, _, kept, _, _ in rows] == [(120, 120), (None, 350)]
+    assert all(np.isfinite(rmse) and rmse < 1.0 for _, _, _, rmse, _ in rows)
