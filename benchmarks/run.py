@@ -145,11 +145,13 @@ EQUAL_WORK = dict(clip_grad_norm=None, lr_schedule=None, restore_best_weights=Fa
 
 
 def sklstm_epochs(X, y, batch_size, epochs, **params):
-    # An epoch is a full pass over the windows, as the raw loop's (samples_per_epoch="auto"
-    # would draw 16,384 of the 55,150).
+    # An epoch is a full pass over all the windows, as the raw loop's (samples_per_epoch="auto"
+    # would draw 16,384 of the 55,150, and max_samples_per_series="auto" keep the latest
+    # 20,000 of the windows a user gets).
     model = LSTMForecaster(dense_size=32, autoregressive=False, early_stopping=False,
                            max_epochs=epochs, batch_size=batch_size, random_state=0,
-                           samples_per_epoch=None, torch_threads=None, **params)
+                           samples_per_epoch=None, max_samples_per_series=None,
+                           torch_threads=None, **params)
     model.fit(X, y)
     return list(model.history_["dur"])
 
