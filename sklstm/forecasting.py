@@ -55,8 +55,10 @@ part."""
 # max_samples_per_series="auto": each series' latest 20,000 windows (issue 28). On the sunspot
 # series trained before 1990 and scored on 1990-1999 (seeds 0-2, the one-cycle defaults),
 # the latest 20,000 daily windows gave RMSE 16.09 against 16.22 for all 51,498, 16.19 for
-# 40,000 and 16.24 for 10,000; on the course's test split they reach its RMSE in a tenth of
-# the time. No series of M3, M4 hourly/weekly or the weather panel is that long.
+# 40,000 and 16.24 for 10,000; on the course's test split the defaults then pass its RMSE
+# after about 3 s instead of 4-20 s and end at 14.18 instead of 14.31-14.35
+# (benchmarks/training_span.py, docs/benchmarks.md section 3). No series of M3, M4
+# hourly/weekly or the weather panel is that long.
 AUTO_MAX_SAMPLES_PER_SERIES = 20_000
 _positive_int = IntInterval(1, None, closed="left")
 
