@@ -86,6 +86,10 @@ def test_a_real_sigint_interrupts_fit_and_leaves_the_estimator_as_it_was():
         from skorch.callbacks import Callback
         from sklstm import LSTMForecaster, make_sequences
 
+        # A shell that starts a job in the background leaves SIGINT ignored for it (and its
+        # children): Python then installs no KeyboardInterrupt handler. Restore it.
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
         class SendSigint(Callback):
             def on_epoch_end(self, net, **kwargs):
                 if len(net.history) == 2:
