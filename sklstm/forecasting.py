@@ -398,6 +398,7 @@ class LSTMForecaster(RegressorMixin, BaseRecurrent):
         if panel_count(n_held) < 1 or panel_count(n_samples - n_held) < 1:
             raise ValueError(
                 f"calibration_fraction={self.calibration_fraction} of n_samples={n_samples} "
+                f"(the windows max_samples_per_series={self.max_samples_per_series!r} keeps) "
                 f"holds out {n_held} windows, which leaves no window to calibrate on or none "
                 "to train on; pass more windows or change calibration_fraction."
             )
